@@ -1,0 +1,480 @@
+package idcard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/textblock"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+)
+
+// ErrTimeout means no complete, valid reply arrived in time.
+var ErrTimeout = errors.New("idcard: no reply from the reader in time")
+
+// ErrBadReply means a reply frame was intact but its content does not fit
+// the command (wrong length words, a text block that does not decode).
+var ErrBadReply = errors.New("idcard: malformed reply")
+
+// Options tunes a Reader. Zero fields take the defaults in DefaultOptions.
+type Options struct {
+	// ShortTimeout bounds the reply to find, select, SAM and probe
+	// commands. Vendors allow 100–150 ms; the default is generous.
+	ShortTimeout time.Duration
+	// ReadTimeout bounds the reply to the read commands (30 01, 30 10),
+	// which take hundreds of milliseconds plus ~200 ms of wire time.
+	ReadTimeout time.Duration
+	// FrameGap is how long a frame may stall half-way before it is given
+	// up as truncated.
+	FrameGap time.Duration
+	// Retries is how many times a command is sent again after a reply that
+	// was lost, garbled or truncated, or that the reader itself received
+	// garbled (SW3 10/11).
+	Retries int
+}
+
+// DefaultOptions are the timings used when a field of Options is zero.
+var DefaultOptions = Options{
+	ShortTimeout: 500 * time.Millisecond,
+	ReadTimeout:  3 * time.Second,
+	FrameGap:     150 * time.Millisecond,
+	Retries:      2,
+}
+
+func (o Options) withDefaults() Options {
+	if o.ShortTimeout <= 0 {
+		o.ShortTimeout = DefaultOptions.ShortTimeout
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = DefaultOptions.ReadTimeout
+	}
+	if o.FrameGap <= 0 {
+		o.FrameGap = DefaultOptions.FrameGap
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	} else if o.Retries == 0 {
+		o.Retries = DefaultOptions.Retries
+	}
+	return o
+}
+
+// Stats counts what a Reader met on the wire, for diagnostics.
+type Stats struct {
+	Exchanges     int // commands sent, retries included
+	Retries       int // commands sent again
+	Timeouts      int // replies that never came
+	CorruptFrames int // frames dropped for bad checksum, length or truncation
+	GarbageBytes  int // bytes skipped while looking for a preamble
+	StaleFrames   int // intact frames that did not answer the command sent
+}
+
+// Reader talks SAM_V to one ID card reader over an injected transport. It
+// does not open ports: give it a serial port, a USB endpoint pair or a pipe
+// to a simulator. Its methods are safe for concurrent use; commands are
+// serialised.
+type Reader struct {
+	t    io.ReadWriter
+	opts Options
+
+	mu    sync.Mutex // serialises exchanges; guards everything below
+	dec   Decoder
+	buf   []byte
+	stats Stats
+	// noProbe is set once the reader answered 30 03 with "unknown command".
+	noProbe bool
+}
+
+// NewReader returns a Reader speaking over t. Read on t should return 0, nil
+// after a short poll period when nothing arrives (see transport.Port), so
+// that deadlines are kept; a t whose Read blocks delays them.
+func NewReader(t io.ReadWriter, o Options) *Reader {
+	return &Reader{t: t, opts: o.withDefaults(), buf: make([]byte, 4096)}
+}
+
+// Stats returns a copy of the reader's counters.
+func (r *Reader) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.stats
+	s.GarbageBytes = r.dec.Garbage
+	return s
+}
+
+// Reply is a reader frame, split into its parts.
+type Reply struct {
+	SW1, SW2 byte
+	Status   Status
+	Data     []byte
+}
+
+// Exchange sends one command and waits up to timeout for its reply, without
+// retrying. Intact frames that cannot be the reply to this command (a late
+// reply to an earlier one) are skipped. It returns ErrTimeout, an error
+// matching transport.ErrDisconnected or transport.ErrClosed, or ctx's error;
+// a reply with a failure status is returned as a Reply, not an error.
+func (r *Reader) Exchange(ctx context.Context, c Command, data []byte, timeout time.Duration) (Reply, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.exchange(ctx, c, data, timeout)
+}
+
+func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout time.Duration) (Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return Reply{}, err
+	}
+	r.stats.Exchanges++
+	// Start clean: whatever is buffered now answers nothing we will ask.
+	r.dec.Reset()
+	if f, ok := r.t.(transport.InputFlusher); ok {
+		if err := f.ResetInputBuffer(); err != nil && isGone(err) {
+			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, err)
+		}
+	}
+	if _, err := r.t.Write(Encode(c, data...)); err != nil {
+		return Reply{}, fmt.Errorf("idcard: send %s: %w", c.Name, err)
+	}
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	lastByte := time.Now()
+	for {
+		// Decode everything buffered first.
+		for {
+			body, err := r.dec.Next()
+			if errors.Is(err, ErrNeedMore) {
+				break
+			}
+			if err != nil {
+				r.stats.CorruptFrames++
+				continue
+			}
+			rep, ok := parseReply(body)
+			if !ok || !answers(c, rep) {
+				r.stats.StaleFrames++
+				continue
+			}
+			return rep, nil
+		}
+		now := time.Now()
+		if r.dec.Pending() && now.Sub(lastByte) > r.opts.FrameGap {
+			if r.dec.Abandon() != nil {
+				r.stats.CorruptFrames++
+			}
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return Reply{}, err
+		}
+		if !now.Before(deadline) {
+			r.stats.Timeouts++
+			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
+		}
+		n, err := r.t.Read(r.buf)
+		if n > 0 {
+			r.dec.Feed(r.buf[:n])
+			lastByte = time.Now()
+		}
+		if err != nil && !isTimeout(err) {
+			return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
+		}
+	}
+}
+
+func parseReply(body []byte) (Reply, bool) {
+	if len(body) < 3 {
+		return Reply{}, false
+	}
+	return Reply{SW1: body[0], SW2: body[1], Status: Status(body[2]), Data: body[3:]}, true
+}
+
+// answers reports whether rep can be the reply to c. A success code that
+// belongs to another command, or data of the wrong shape, means the frame is
+// a stale reply to something else.
+func answers(c Command, rep Reply) bool {
+	switch rep.Status {
+	case StatusFound, StatusNoCard:
+		return c == CmdFind
+	case StatusOK:
+		switch c {
+		case CmdFind:
+			return false
+		case CmdSelect, CmdReadAppendedAddr:
+			return true
+		case CmdReadBase:
+			return len(rep.Data) >= 4 && 4+be16(rep.Data)+be16(rep.Data[2:]) == len(rep.Data)
+		case CmdReadBaseFP:
+			return len(rep.Data) >= 6 && 6+be16(rep.Data)+be16(rep.Data[2:])+be16(rep.Data[4:]) == len(rep.Data)
+		case CmdSAMStatus, CmdResetSAM:
+			return len(rep.Data) == 0
+		}
+		return true
+	case StatusSelectFailed:
+		return c == CmdSelect
+	}
+	return true
+}
+
+func be16(b []byte) int { return int(b[0])<<8 | int(b[1]) }
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func isGone(err error) bool {
+	return errors.Is(err, transport.ErrDisconnected) || errors.Is(err, transport.ErrClosed)
+}
+
+// do sends c, retrying when the reply was lost or garbled on the way, and
+// turns a failure status into a *StatusError.
+func (r *Reader) do(ctx context.Context, c Command, timeout time.Duration) (Reply, error) {
+	var rep Reply
+	var err error
+	for attempt := 0; attempt <= r.opts.Retries; attempt++ {
+		if attempt > 0 {
+			r.stats.Retries++
+		}
+		rep, err = r.exchange(ctx, c, nil, timeout)
+		if err != nil {
+			if errors.Is(err, ErrTimeout) {
+				continue
+			}
+			return Reply{}, err
+		}
+		if rep.Status == StatusChecksum || rep.Status == StatusLength {
+			// The reader got our frame garbled; send it again.
+			err = &StatusError{Command: c, SW1: rep.SW1, SW2: rep.SW2, Status: rep.Status}
+			continue
+		}
+		if !rep.Status.success() {
+			return rep, &StatusError{Command: c, SW1: rep.SW1, SW2: rep.SW2, Status: rep.Status}
+		}
+		return rep, nil
+	}
+	return Reply{}, err
+}
+
+// SAMStatus checks that the reader's security module is ready (11 FF).
+func (r *Reader) SAMStatus(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.do(ctx, CmdSAMStatus, r.opts.ShortTimeout)
+	return err
+}
+
+// ResetSAM restarts the security module (10 FF). Vendors wait about 2 s
+// before the next command.
+func (r *Reader) ResetSAM(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.do(ctx, CmdResetSAM, r.opts.ShortTimeout)
+	return err
+}
+
+// SAMID is the 16-byte identity of the reader's security module.
+type SAMID [16]byte
+
+// String formats the ID as most vendor tools print it:
+// u16.u16-u32-u32(10 digits)-u32(10 digits), little-endian.
+func (s SAMID) String() string {
+	le16 := func(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 }
+	le32 := func(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24 }
+	return fmt.Sprintf("%02d.%02d-%08d-%010d-%010d", le16(s[0:]), le16(s[2:]), le32(s[4:]), le32(s[8:]), le32(s[12:]))
+}
+
+// SAMID reads the security module's identity (12 FF).
+func (r *Reader) SAMID(ctx context.Context) (SAMID, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var id SAMID
+	rep, err := r.do(ctx, CmdSAMID, r.opts.ShortTimeout)
+	if err != nil {
+		return id, err
+	}
+	if len(rep.Data) != len(id) {
+		return id, fmt.Errorf("idcard: SAM ID is %d bytes, want 16: %w", len(rep.Data), ErrBadReply)
+	}
+	copy(id[:], rep.Data)
+	return id, nil
+}
+
+// Find looks for a card in the field (20 01). It returns an error matching
+// ErrNoCard when there is none — also, on real readers, when the card in
+// the field was already read and has not left since.
+func (r *Reader) Find(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.do(ctx, CmdFind, r.opts.ShortTimeout)
+	return err
+}
+
+// Select selects the card found by Find (20 02).
+func (r *Reader) Select(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.do(ctx, CmdSelect, r.opts.ShortTimeout)
+	return err
+}
+
+// ReadOptions says what ReadCard reads besides text and photo.
+type ReadOptions struct {
+	// Fingerprint asks for the fingerprint templates (30 10). Readers
+	// without fingerprint authorisation fall back to text and photo.
+	Fingerprint bool
+	// SkipAppendedAddress leaves out the extra 30 03 exchange.
+	SkipAppendedAddress bool
+}
+
+// ReadCard runs the whole sequence: find, select, read, and the appended
+// address. It returns an error matching ErrNoCard when no new card is in the
+// field. Replies lost or garbled on the wire are retried; a card that is
+// read badly (NeedsReplace) must be lifted and placed again.
+func (r *Reader) ReadCard(ctx context.Context, o ReadOptions) (*Card, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := r.do(ctx, CmdFind, r.opts.ShortTimeout); err != nil {
+		return nil, err
+	}
+	if _, err := r.do(ctx, CmdSelect, r.opts.ShortTimeout); err != nil {
+		return nil, err
+	}
+	return r.readSelected(ctx, o)
+}
+
+// ReadSelected reads a card that was found and selected.
+func (r *Reader) ReadSelected(ctx context.Context, o ReadOptions) (*Card, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.readSelected(ctx, o)
+}
+
+func (r *Reader) readSelected(ctx context.Context, o ReadOptions) (*Card, error) {
+	cmd := CmdReadBase
+	if o.Fingerprint {
+		cmd = CmdReadBaseFP
+	}
+	rep, err := r.do(ctx, cmd, r.opts.ReadTimeout)
+	if cmd == CmdReadBaseFP && (errors.Is(err, ErrUnknownCommand) || errors.Is(err, ErrUnauthorized)) {
+		cmd = CmdReadBase
+		rep, err = r.do(ctx, cmd, r.opts.ReadTimeout)
+	}
+	if NeedsReplace(err) || errors.Is(err, ErrTimeout) {
+		// Some readers want the card selected again after a failed or
+		// lost read; the card is still in the field, so try that once.
+		if _, serr := r.do(ctx, CmdSelect, r.opts.ShortTimeout); serr == nil {
+			rep, err = r.do(ctx, cmd, r.opts.ReadTimeout)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	card, err := decodeRead(cmd, rep.Data)
+	if err != nil {
+		return nil, err
+	}
+	if !o.SkipAppendedAddress && !r.noProbe {
+		addr, err := r.appendedAddress(ctx)
+		switch {
+		case err == nil:
+			card.AppendedAddress = addr
+		case errors.Is(err, ErrUnknownCommand):
+			r.noProbe = true
+		case isGone(err) || ctx.Err() != nil:
+			return nil, err
+		}
+		// Any other failure leaves the address out: the card itself was
+		// read completely.
+	}
+	return card, nil
+}
+
+// decodeRead splits a 30 01 / 30 10 reply into its parts.
+func decodeRead(cmd Command, d []byte) (*Card, error) {
+	words := 2
+	if cmd == CmdReadBaseFP {
+		words = 3
+	}
+	if len(d) < 2*words {
+		return nil, fmt.Errorf("idcard: %s reply has %d bytes: %w", cmd.Name, len(d), ErrBadReply)
+	}
+	textLen, photoLen, fpLen := be16(d), be16(d[2:]), 0
+	if words == 3 {
+		fpLen = be16(d[4:])
+	}
+	off := 2 * words
+	if off+textLen+photoLen+fpLen != len(d) {
+		return nil, fmt.Errorf("idcard: %s reply length words %d+%d+%d do not match %d data bytes: %w", cmd.Name, textLen, photoLen, fpLen, len(d)-off, ErrBadReply)
+	}
+	fields, err := textblock.Decode(d[off : off+textLen])
+	if err != nil {
+		return nil, fmt.Errorf("idcard: %s: %w: %w", cmd.Name, ErrBadReply, err)
+	}
+	off += textLen
+	card := &Card{Fields: fields, Photo: append([]byte(nil), d[off:off+photoLen]...)}
+	off += photoLen
+	if fpLen > 0 {
+		card.Fingerprint = append([]byte(nil), d[off:off+fpLen]...)
+	}
+	return card, nil
+}
+
+// appendedAddress reads 30 03 and returns the newest appended address, or
+// "" when the card has none (SW3 91).
+func (r *Reader) appendedAddress(ctx context.Context) (string, error) {
+	rep, err := r.do(ctx, CmdReadAppendedAddr, r.opts.ShortTimeout)
+	if errors.Is(err, ErrNoContent) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return newestAddress(rep.Data), nil
+}
+
+// newestAddress picks the last non-empty 70-byte field of an appended
+// address reply. GA/T 490 has four such fields; some readers return one.
+func newestAddress(d []byte) string {
+	const field = 70
+	newest := ""
+	for off := 0; off < len(d); off += field {
+		end := min(off+field, len(d))
+		if s := textblock.DecodeString(d[off:end]); s != "" {
+			newest = s
+		}
+	}
+	return newest
+}
+
+// Probe checks whether the card read last is still in the field, with the
+// cheap 30 03 exchange vendors use for this (idcard-protocol.md §3.4). It
+// returns ErrProbeUnsupported when the reader does not know the command.
+// Lost or garbled replies are retried; only a clear answer from the reader
+// counts as "gone".
+func (r *Reader) Probe(ctx context.Context) (present bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.noProbe {
+		return false, ErrProbeUnsupported
+	}
+	_, err = r.do(ctx, CmdReadAppendedAddr, r.opts.ShortTimeout)
+	var se *StatusError
+	switch {
+	case err == nil || errors.Is(err, ErrNoContent):
+		return true, nil
+	case errors.Is(err, ErrUnknownCommand):
+		r.noProbe = true
+		return false, ErrProbeUnsupported
+	case errors.As(err, &se) && se.Status != StatusChecksum && se.Status != StatusLength:
+		return false, nil
+	}
+	return false, err
+}
+
+// ErrProbeUnsupported means the reader cannot tell whether a card is still in
+// the field.
+var ErrProbeUnsupported = errors.New("idcard: reader has no card presence probe (30 03)")
