@@ -1,0 +1,244 @@
+// Package agent is the kiosk agent's core: it runs the devices, serves the
+// WebSocket API and the kiosk UI, and stops cleanly when its context ends.
+// The command in cmd/kiosk-agent is a thin shell around Run.
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
+	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
+	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
+	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/serialport"
+	"github.com/kiosk-agent/kiosk-agent/protocol"
+	"github.com/kiosk-agent/kiosk-agent/ui"
+)
+
+// Version is the agent's version, reported by agent.hello.
+const Version = "0.1.0"
+
+// DefaultListen is where the agent listens unless told otherwise: loopback
+// only, so nothing outside the machine can reach the devices.
+const DefaultListen = "127.0.0.1:17321"
+
+// Config is the agent's configuration.
+type Config struct {
+	// Listen is the TCP address of the HTTP/WebSocket server.
+	Listen string
+	// IDCardPort is the ID card reader's serial device (e.g. /dev/ttyUSB0,
+	// COM3).
+	IDCardPort string
+	// Simulate runs a simulated ID card reader behind a pseudo-terminal
+	// (an in-memory pipe where the OS has none) and enables the sim.*
+	// methods.
+	Simulate bool
+	// PollInterval is how often the reader is polled for cards.
+	PollInterval time.Duration
+	// AllowOrigins lists extra browser origins (e.g.
+	// https://zwfw.example.gov.cn) whose pages may use the API. Pages
+	// served by the agent itself, and clients that send no Origin (native
+	// programs), are always allowed.
+	AllowOrigins []string
+}
+
+// Agent is a running kiosk agent.
+type Agent struct {
+	cfg Config
+	log *slog.Logger
+
+	rpc    *rpc.Server
+	idcard *idcardsvc.Service
+	sim    *idcardsim.Simulator
+	link   *simlink.Link
+
+	ready chan struct{}
+	mu    sync.Mutex
+	addr  net.Addr
+}
+
+// New checks cfg and prepares an agent. Nothing is opened until Run.
+func New(cfg Config, log *slog.Logger) (*Agent, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.Simulate && cfg.IDCardPort != "" {
+		return nil, errors.New("config: --simulate and --idcard-port exclude each other")
+	}
+	for _, o := range cfg.AllowOrigins {
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+			return nil, fmt.Errorf("config: allowed origin %q is not scheme://host[:port]", o)
+		}
+	}
+	if cfg.PollInterval != 0 && cfg.PollInterval < idcardsvc.MinPollInterval {
+		return nil, fmt.Errorf("config: poll interval %v is below the %v readers tolerate", cfg.PollInterval, idcardsvc.MinPollInterval)
+	}
+	a := &Agent{cfg: cfg, log: log, ready: make(chan struct{})}
+	a.rpc = rpc.NewServer(log, a.checkOrigin)
+	a.register()
+	return a, nil
+}
+
+// Ready is closed once the agent listens.
+func (a *Agent) Ready() <-chan struct{} { return a.ready }
+
+// Addr is the address the agent listens on (valid after Ready).
+func (a *Agent) Addr() net.Addr {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.addr
+}
+
+// Run serves until ctx ends, then shuts down gracefully. It returns an
+// error when it cannot start (e.g. the address is in use).
+func (a *Agent) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	var wg sync.WaitGroup
+	if err := a.startDevices(ctx, &wg); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
+	a.mu.Lock()
+	a.addr = ln.Addr()
+	a.mu.Unlock()
+	close(a.ready)
+	a.log.Info("kiosk agent listening", "addr", ln.Addr().String(), "ui", "http://"+ln.Addr().String()+"/", "simulate", a.cfg.Simulate)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+		cancel()
+	}
+	shutCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	srv.Shutdown(shutCtx)
+	a.rpc.CloseAll()
+	cancel()
+	wg.Wait()
+	if a.link != nil {
+		a.link.Device.Close()
+	}
+	a.log.Info("kiosk agent stopped")
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func (a *Agent) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/ws", a.rpc)
+	mux.HandleFunc(protocol.ClientJSPath, serveBytes("text/javascript; charset=utf-8", protocol.ClientJS))
+	mux.HandleFunc(protocol.SchemaPath, serveBytes("application/schema+json", protocol.Schema))
+	mux.Handle("/", ui.Handler())
+	return securityHeaders(mux)
+}
+
+func serveBytes(ctype string, b []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b)
+	}
+}
+
+// securityHeaders keeps the agent's pages from being framed or sniffed.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// checkOrigin admits native clients (no Origin), the agent's own pages
+// (same host), and configured origins.
+func (a *Agent) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range a.cfg.AllowOrigins {
+		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	a.log.Warn("refused a page from an origin that is not allowed", "origin", origin)
+	return false
+}
+
+// startDevices opens the configured devices (or their simulators).
+func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
+	var open idcardsvc.Opener
+	model := "SAM_V serial reader"
+	switch {
+	case a.cfg.Simulate:
+		link, err := simlink.New()
+		if err != nil {
+			return err
+		}
+		a.link = link
+		a.sim = idcardsim.New(idcardsim.Config{Delays: idcardsim.DefaultDelays, Baud: 115200})
+		wg.Go(func() {
+			if err := a.sim.Serve(ctx, link.Device); err != nil {
+				a.log.Error("ID card simulator stopped", "err", err)
+			}
+		})
+		model = "SAM_V reader simulator"
+		open = func(context.Context) (transport.Port, string, error) {
+			if link.Path == "" {
+				return link.Host, "in-memory", nil
+			}
+			return openSerial(link.Path)
+		}
+	case a.cfg.IDCardPort != "":
+		path := a.cfg.IDCardPort
+		open = func(context.Context) (transport.Port, string, error) { return openSerial(path) }
+	default:
+		a.log.Warn("no ID card reader configured: give --idcard-port PATH, or --simulate")
+		return nil
+	}
+	a.idcard = idcardsvc.New(idcardsvc.Config{
+		ID: "idcard0", Model: model, Open: open, PollInterval: a.cfg.PollInterval,
+		Log: a.log.With("device", "idcard0"),
+	}, a.onIDCardEvent)
+	wg.Go(func() { a.idcard.Run(ctx) })
+	return nil
+}
+
+func openSerial(path string) (transport.Port, string, error) {
+	p, err := serialport.Open(path, serialport.Config{})
+	if err != nil {
+		return nil, path, err
+	}
+	return p, path, nil
+}

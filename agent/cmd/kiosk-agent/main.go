@@ -1,0 +1,120 @@
+// Command kiosk-agent drives the ID card reader of a government service
+// kiosk and serves it to the kiosk UI and to web pages over a local
+// WebSocket (JSON-RPC 2.0).
+//
+//	kiosk-agent [run] [--listen ADDR] [--idcard-port PATH | --simulate]
+//
+// With no subcommand it runs the agent. See README.md for everything else.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/agent"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return runAgent(args, stderr)
+	case "help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "kiosk-agent: unknown command %q\n", cmd)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  kiosk-agent [run] [flags]     run the agent (the default)
+  kiosk-agent help              this text
+
+run flags:
+  --listen ADDR          HTTP/WebSocket address (default 127.0.0.1:17321)
+  --idcard-port PATH     ID card reader serial device, e.g. /dev/ttyUSB0 or COM3
+  --simulate             use a simulated ID card reader (sample cards, sim.* methods)
+  --poll-interval DUR    how often to look for a card (default 500ms, at least 300ms)
+  --allow-origin ORIGIN  let pages from ORIGIN use the API (repeatable)
+  --log-level LEVEL      debug, info, warn or error (default info)
+`)
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func runAgent(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(stderr) }
+	var cfg agent.Config
+	var origins listFlag
+	var level string
+	fs.StringVar(&cfg.Listen, "listen", agent.DefaultListen, "")
+	fs.StringVar(&cfg.IDCardPort, "idcard-port", "", "")
+	fs.BoolVar(&cfg.Simulate, "simulate", false, "")
+	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "")
+	fs.Var(&origins, "allow-origin", "")
+	fs.StringVar(&level, "log-level", "info", "")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kiosk-agent: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg.AllowOrigins = origins
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		fmt.Fprintf(stderr, "kiosk-agent: --log-level: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	a, err := agent.New(cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		// A second signal while shutting down ends at once.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		select {
+		case <-sig:
+			os.Exit(1)
+		case <-time.After(10 * time.Second):
+			fmt.Fprintln(stderr, "kiosk-agent: shutdown took too long")
+			os.Exit(1)
+		}
+	}()
+	if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("kiosk agent failed", "err", err)
+		return 1
+	}
+	return 0
+}

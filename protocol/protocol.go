@@ -1,0 +1,163 @@
+// Package protocol is the kiosk agent's WebSocket API, version 1: JSON-RPC
+// 2.0 text frames on ws://ADDR/ws. It holds the Go message types, the method
+// and event names, the error codes and reasons, the JSON Schema that
+// describes every message (schema/protocol.schema.json), and the JavaScript
+// client that the kiosk UI and third-party pages use
+// (client/kiosk-client.js).
+//
+// The agent is the only Go importer; drivers never import this package.
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Version is the protocol version this package describes.
+const Version = "1"
+
+// Method names.
+const (
+	MethodHello         = "agent.hello"
+	MethodDevicesList   = "devices.list"
+	MethodIDCardRead    = "idcard.read"
+	MethodSimPlaceCard  = "sim.idcard.place"
+	MethodSimRemoveCard = "sim.idcard.remove"
+)
+
+// Event (notification) names.
+const (
+	EventIDCardInserted = "idcard.inserted"
+	EventIDCardRemoved  = "idcard.removed"
+	EventIDCardError    = "idcard.error"
+	EventDeviceChanged  = "device.changed"
+)
+
+// Reason is the stable, machine-readable cause of an application error,
+// sent as error.data.reason. Clients switch on it; messages are for people.
+type Reason string
+
+// The reasons, with what each means to a client.
+const (
+	ReasonNoCard             Reason = "NO_CARD"             // no card on the reader now
+	ReasonTimeout            Reason = "TIMEOUT"             // no card was placed within timeoutMs
+	ReasonDeviceNotFound     Reason = "DEVICE_NOT_FOUND"    // no reader configured or found
+	ReasonDeviceDisconnected Reason = "DEVICE_DISCONNECTED" // the reader went away (unplugged) before or during the call
+	ReasonDeviceBusy         Reason = "DEVICE_BUSY"         // the reader is held by another program
+	ReasonCardReadFailed     Reason = "CARD_READ_FAILED"    // the reader answered, but the card could not be read
+	ReasonCardReplace        Reason = "CARD_REPLACE"        // the card must be lifted and placed again
+	ReasonBadParams          Reason = "BAD_PARAMS"          // the params are malformed; message says which field
+	ReasonNotSimulated       Reason = "NOT_SIMULATED"       // a sim.* method on an agent without --simulate
+)
+
+// Reasons lists every reason, for documentation and schema tests.
+func Reasons() []Reason {
+	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
+		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated}
+}
+
+// JSON-RPC 2.0 error codes. The first five are the standard's; application
+// errors use one code each in the implementation-defined range and always
+// carry data.reason.
+const (
+	CodeParseError     = -32700
+	CodeInvalidRequest = -32600
+	CodeMethodNotFound = -32601
+	CodeInvalidParams  = -32602
+	CodeInternalError  = -32603
+)
+
+var reasonCodes = map[Reason]int{
+	ReasonBadParams:          CodeInvalidParams,
+	ReasonNoCard:             -32001,
+	ReasonTimeout:            -32002,
+	ReasonDeviceNotFound:     -32003,
+	ReasonDeviceDisconnected: -32004,
+	ReasonDeviceBusy:         -32005,
+	ReasonCardReadFailed:     -32006,
+	ReasonCardReplace:        -32007,
+	ReasonNotSimulated:       -32008,
+}
+
+// Code returns the JSON-RPC error code used for r.
+func (r Reason) Code() int {
+	if c, ok := reasonCodes[r]; ok {
+		return c
+	}
+	return CodeInternalError
+}
+
+// Request is a JSON-RPC request or, without ID, a notification.
+type Request struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id,omitempty"`
+	Method  string          `json:"method"`
+	Params  json.RawMessage `json:"params,omitempty"`
+}
+
+// Response answers a Request that had an ID.
+type Response struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Result  any             `json:"result,omitempty"`
+	Error   *Error          `json:"error,omitempty"`
+}
+
+// Notification is an event sent by the agent.
+type Notification struct {
+	JSONRPC string `json:"jsonrpc"`
+	Method  string `json:"method"`
+	Params  any    `json:"params"`
+}
+
+// Error is a JSON-RPC error object. Application errors carry Data.Reason.
+type Error struct {
+	Code    int        `json:"code"`
+	Message string     `json:"message"`
+	Data    *ErrorData `json:"data,omitempty"`
+}
+
+// ErrorData is the error object's data member.
+type ErrorData struct {
+	Reason Reason `json:"reason"`
+	// Field names the offending parameter for BAD_PARAMS.
+	Field string `json:"field,omitempty"`
+}
+
+func (e *Error) Error() string {
+	if e.Data != nil {
+		return fmt.Sprintf("%s (%d %s)", e.Message, e.Code, e.Data.Reason)
+	}
+	return fmt.Sprintf("%s (%d)", e.Message, e.Code)
+}
+
+// Errorf returns an application error with reason r.
+func Errorf(r Reason, format string, args ...any) *Error {
+	return &Error{Code: r.Code(), Message: fmt.Sprintf(format, args...), Data: &ErrorData{Reason: r}}
+}
+
+// DecodeParams decodes params strictly into v: unknown fields, trailing
+// data and wrong types are BAD_PARAMS errors naming the field. Absent or
+// null params leave v as it is.
+func DecodeParams(params json.RawMessage, v any) *Error {
+	if len(bytes.TrimSpace(params)) == 0 || string(bytes.TrimSpace(params)) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(params))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		e := Errorf(ReasonBadParams, "invalid params: %v", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			e.Data.Field = te.Field
+		}
+		return e
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(ReasonBadParams, "invalid params: trailing data after the params object")
+	}
+	return nil
+}
