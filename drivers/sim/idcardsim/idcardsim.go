@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"time"
 
@@ -182,14 +183,21 @@ func (s *Simulator) Serve(ctx context.Context, port transport.Port) error {
 			if err != nil {
 				reply = idcard.EncodeResponse(0, 0, idcard.StatusChecksum, nil)
 			} else {
-				s.wire(ctx, len(body)+8)
+				// The reply starts once the host frame has crossed the
+				// line and the reader has done its work.
+				rx := time.Now()
 				var delay time.Duration
 				reply, delay = s.handle(body)
-				if !sleep(ctx, delay) {
-					return nil
+				start := rx.Add(delay)
+				if s.cfg.Baud > 0 {
+					start = start.Add(WireTime(len(body)+8, s.cfg.Baud))
 				}
+				if err := s.send(ctx, port, reply, start); err != nil {
+					return err
+				}
+				continue
 			}
-			if err := s.send(ctx, port, reply); err != nil {
+			if err := s.send(ctx, port, reply, time.Now()); err != nil {
 				return err
 			}
 		}
@@ -307,9 +315,12 @@ func (s *Simulator) readData(fp bool) []byte {
 	return d
 }
 
-// send writes a reply, after applying any injected fault, paced at the
-// configured baud rate.
-func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte) error {
+// send writes a reply that starts at start, after applying any injected
+// fault. With Baud set, each chunk is written when its last byte would have
+// arrived on a real line, and the final byte exactly on time, so that a
+// benchmark's floor is met to within microseconds rather than the
+// millisecond a plain sleep may overshoot.
+func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte, start time.Time) error {
 	s.mu.Lock()
 	f := s.cfg.Faults
 	switch r := s.rng.Float64(); {
@@ -325,29 +336,24 @@ func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte)
 		}
 	}
 	s.mu.Unlock()
-	// Pace against the start time, so sleep overshoot does not add up.
 	const chunk = 64
-	start := time.Now()
 	for off := 0; off < len(reply); off += chunk {
 		end := min(off+chunk, len(reply))
+		at := start
+		if s.cfg.Baud > 0 {
+			at = start.Add(WireTime(end, s.cfg.Baud))
+		}
+		if !waitUntil(ctx, at, end == len(reply)) {
+			return nil
+		}
 		if _, err := port.Write(reply[off:end]); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("idcardsim: write: %w", err)
 		}
-		if s.cfg.Baud > 0 {
-			sleep(ctx, time.Until(start.Add(WireTime(end, s.cfg.Baud))))
-		}
 	}
 	return nil
-}
-
-// wire waits for the time n bytes take on the simulated serial line.
-func (s *Simulator) wire(ctx context.Context, n int) {
-	if s.cfg.Baud > 0 {
-		sleep(ctx, WireTime(n, s.cfg.Baud))
-	}
 }
 
 // WireTime is how long n bytes take on a serial line at baud with 8N1
@@ -356,16 +362,25 @@ func WireTime(n, baud int) time.Duration {
 	return time.Duration(n) * 10 * time.Second / time.Duration(baud)
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
+// waitUntil waits until t. A precise wait sleeps to just before t and spins
+// the rest, because timers may fire up to a millisecond late.
+func waitUntil(ctx context.Context, t time.Time, precise bool) bool {
+	const spin = 1500 * time.Microsecond
+	d := time.Until(t)
+	if precise {
+		d -= spin
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
+	if d > 0 {
+		timer := time.NewTimer(d)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return false
+		}
 	}
+	for precise && time.Now().Before(t) {
+		runtime.Gosched()
+	}
+	return ctx.Err() == nil
 }
