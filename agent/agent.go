@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/kiosk-agent/kiosk-agent/agent/discover"
 	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
@@ -37,8 +39,14 @@ type Config struct {
 	// Listen is the TCP address of the HTTP/WebSocket server.
 	Listen string
 	// IDCardPort is the ID card reader's serial device (e.g. /dev/ttyUSB0,
-	// COM3).
+	// COM3), or AutoDetect to find it by probing the serial ports. Empty
+	// means no reader.
 	IDCardPort string
+	// ExcludePorts are never probed by AutoDetect (e.g. a printer's port).
+	ExcludePorts []string
+	// StateDir holds what the agent remembers between runs (the port the
+	// reader was found on). Empty: nothing is remembered.
+	StateDir string
 	// Simulate runs a simulated ID card reader behind a pseudo-terminal
 	// (an in-memory pipe where the OS has none) and enables the sim.*
 	// methods.
@@ -51,6 +59,9 @@ type Config struct {
 	// programs), are always allowed.
 	AllowOrigins []string
 }
+
+// AutoDetect as IDCardPort makes the agent search for the reader.
+const AutoDetect = "auto"
 
 // Agent is a running kiosk agent.
 type Agent struct {
@@ -220,11 +231,13 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 			}
 			return openSerial(link.Path)
 		}
+	case a.cfg.IDCardPort == AutoDetect:
+		open = a.detectOpener()
 	case a.cfg.IDCardPort != "":
 		path := a.cfg.IDCardPort
 		open = func(context.Context) (transport.Port, string, error) { return openSerial(path) }
 	default:
-		a.log.Warn("no ID card reader configured: give --idcard-port PATH, or --simulate")
+		a.log.Warn("no ID card reader configured: give --idcard-port PATH or auto, or --simulate")
 		return nil
 	}
 	a.idcard = idcardsvc.New(idcardsvc.Config{
@@ -233,6 +246,42 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 	}, a.onIDCardEvent)
 	wg.Go(func() { a.idcard.Run(ctx) })
 	return nil
+}
+
+// detectOpener searches for the reader each time it must be opened,
+// remembered port first, backing off while nothing answers so that idle
+// ports are not probed continuously.
+func (a *Agent) detectOpener() idcardsvc.Opener {
+	f := a.Finder()
+	misses := 0
+	return func(ctx context.Context) (transport.Port, string, error) {
+		if misses > 0 {
+			wait := min(time.Second<<min(misses, 6), 30*time.Second)
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, "", ctx.Err()
+			case <-t.C:
+			}
+		}
+		found, _, err := f.Find(ctx)
+		if err != nil {
+			misses++
+			return nil, "auto", err
+		}
+		misses = 0
+		return found.Port, found.Path, nil
+	}
+}
+
+// Finder returns the reader search the agent uses, for the devices command.
+func (a *Agent) Finder() *discover.Finder {
+	f := &discover.Finder{List: discover.SerialPorts, Open: discover.OpenSerial, Exclude: a.cfg.ExcludePorts, Log: a.log}
+	if a.cfg.StateDir != "" {
+		f.Memory = discover.NewMemory(filepath.Join(a.cfg.StateDir, "discover.json"))
+	}
+	return f
 }
 
 func openSerial(path string) (transport.Port, string, error) {

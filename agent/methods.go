@@ -112,7 +112,11 @@ func readError(err error) *protocol.Error {
 
 // wireCard converts a driver card into the protocol's shape. Fingerprints
 // are left out; idcard.read adds them when asked.
-func (a *Agent) wireCard(c *idcard.Card) protocol.Card {
+func (a *Agent) wireCard(c *idcard.Card) protocol.Card { return WireCard(c) }
+
+// WireCard converts a driver card into the protocol's card object (without
+// fingerprints and without a decoded photo).
+func WireCard(c *idcard.Card) protocol.Card {
 	f := c.Fields
 	out := protocol.Card{
 		Type: string(f.Type), Name: f.Name, NameEn: f.NameEn, Sex: f.Sex, Nation: f.Nation,

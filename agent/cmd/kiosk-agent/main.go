@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +38,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		return runAgent(args, stderr)
+	case "idcard":
+		return idcardCommand(args, stdout, stderr)
+	case "devices":
+		return devicesCommand(args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return 0
@@ -48,11 +54,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   kiosk-agent [run] [flags]     run the agent (the default)
+  kiosk-agent idcard read [--port PATH] [--json] [--show-id] [--timeout DUR]
+                                read one card and print it (ID number masked)
+  kiosk-agent devices [--exclude PATH]...
+                                list serial ports, probe them for a reader, say why not
   kiosk-agent help              this text
 
 run flags:
   --listen ADDR          HTTP/WebSocket address (default 127.0.0.1:17321)
-  --idcard-port PATH     ID card reader serial device, e.g. /dev/ttyUSB0 or COM3
+  --idcard-port PATH     ID card reader serial device, e.g. /dev/ttyUSB0 or COM3;
+                         auto (the default) finds it, none runs without one
+  --exclude-port PATH    never probe this port when finding the reader (repeatable)
+  --state-dir DIR        where the agent remembers the reader's port (default: per OS)
   --simulate             use a simulated ID card reader (sample cards, sim.* methods)
   --poll-interval DUR    how often to look for a card (default 500ms, at least 300ms)
   --allow-origin ORIGIN  let pages from ORIGIN use the API (repeatable)
@@ -73,7 +86,10 @@ func runAgent(args []string, stderr io.Writer) int {
 	var origins listFlag
 	var level string
 	fs.StringVar(&cfg.Listen, "listen", agent.DefaultListen, "")
+	var exclude listFlag
 	fs.StringVar(&cfg.IDCardPort, "idcard-port", "", "")
+	fs.Var(&exclude, "exclude-port", "")
+	fs.StringVar(&cfg.StateDir, "state-dir", defaultStateDir(), "")
 	fs.BoolVar(&cfg.Simulate, "simulate", false, "")
 	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "")
 	fs.Var(&origins, "allow-origin", "")
@@ -86,12 +102,21 @@ func runAgent(args []string, stderr io.Writer) int {
 		return 2
 	}
 	cfg.AllowOrigins = origins
+	cfg.ExcludePorts = exclude
+	switch cfg.IDCardPort {
+	case "":
+		if !cfg.Simulate {
+			cfg.IDCardPort = agent.AutoDetect
+		}
+	case "none":
+		cfg.IDCardPort = ""
+	}
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		fmt.Fprintf(stderr, "kiosk-agent: --log-level: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	log := newLogger(stderr, lv)
 	a, err := agent.New(cfg, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
@@ -117,4 +142,30 @@ func runAgent(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+func newLogger(w io.Writer, lv slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+}
+
+// defaultStateDir is where the agent keeps what it remembers: the system's
+// state directory when running as a service, the user's otherwise.
+func defaultStateDir() string {
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("ProgramData"); d != "" {
+			return filepath.Join(d, "kiosk-agent")
+		}
+	case "linux":
+		if os.Geteuid() == 0 {
+			return "/var/lib/kiosk-agent"
+		}
+		if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+			return filepath.Join(d, "kiosk-agent")
+		}
+	}
+	if d, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(d, ".local", "state", "kiosk-agent")
+	}
+	return ""
 }

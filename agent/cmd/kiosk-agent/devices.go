@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/agent/discover"
+)
+
+// devicesCommand is "kiosk-agent devices": what ports there are, what was
+// probed, and why no reader was found on each.
+func devicesCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var exclude listFlag
+	fs.Var(&exclude, "exclude", "port never to probe (repeatable)")
+	stateDir := fs.String("state-dir", defaultStateDir(), "where the reader's port is remembered")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	ports, err := discover.SerialPorts()
+	if err != nil {
+		fmt.Fprintf(stdout, "serial ports: cannot list: %v\n", err)
+	} else {
+		fmt.Fprintf(stdout, "serial ports (%d):\n", len(ports))
+		for _, p := range ports {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
+	a, err := agent.New(agent.Config{IDCardPort: agent.AutoDetect, ExcludePorts: exclude, StateDir: *stateDir}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
+		return 2
+	}
+	found, tried, err := a.Finder().Find(ctx)
+	fmt.Fprintln(stdout, "ID card reader probes (SAM status 11 FF):")
+	for _, t := range tried {
+		verdict := "reader answered"
+		if t.Err != "" {
+			verdict = "no: " + t.Err
+		}
+		fmt.Fprintf(stdout, "  %-20s %6d baud  %s\n", t.Port, t.Baud, verdict)
+	}
+	if err != nil {
+		fmt.Fprintf(stdout, "ID card reader: not found (%v)\n", err)
+		return 1
+	}
+	found.Port.Close()
+	fmt.Fprintf(stdout, "ID card reader: %s at %d baud\n", found.Path, found.Baud)
+	return 0
+}
