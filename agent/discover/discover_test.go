@@ -93,7 +93,9 @@ func TestFindsReaderAtAnotherRateAndRemembers(t *testing.T) {
 
 func TestNothingFoundSaysWhy(t *testing.T) {
 	f := &discover.Finder{
-		List:    func() ([]discover.Candidate, error) { return []discover.Candidate{{Path: "/dev/ttyS0"}, {Path: "/dev/ttyS1"}}, nil },
+		List: func() ([]discover.Candidate, error) {
+			return []discover.Candidate{{Path: "/dev/ttyS0"}, {Path: "/dev/ttyS1"}}, nil
+		},
 		Open:    fakeLine(t, 0),
 		Timeout: 20 * time.Millisecond,
 	}

@@ -222,6 +222,7 @@ function render() {
     setText(ui.statusSub, '暂时无法读取身份证');
   }
   ui.status.hidden = !(state === 'connecting' || state === 'reader-offline');
+  ui.status.setAttribute('data-kind', state);
   for (const name of Object.keys(ui.views)) {
     ui.views[name].hidden = name !== state;
   }
@@ -293,18 +294,26 @@ function buildCard(card) {
   ui.card.appendChild(photo(card.photo));
 
   const fields = h('div', {class: 'fields'});
-  if (TYPE_LABELS[type]) fields.appendChild(h('p', {class: 'card-type', id: 'card-type'}, TYPE_LABELS[type]));
-  fields.appendChild(h('h2', {class: 'card-name', id: 'card-name', 'data-testid': 'card-name'}, name || nameEn));
+  const nameLine = h('div', {class: 'name-line'});
+  nameLine.appendChild(h('h2', {class: 'card-name', id: 'card-name', 'data-testid': 'card-name'}, name || nameEn));
+  if (TYPE_LABELS[type]) nameLine.appendChild(h('p', {class: 'card-type', id: 'card-type'}, TYPE_LABELS[type]));
+  fields.appendChild(nameLine);
 
   const rows = h('dl', {class: 'rows'});
+  // value is a text, or the nodes of the dd; an empty one leaves the row out.
   const row = (label, id, value, cls) => {
-    if (!value) return;
+    if (!value || !value.length) return;
     rows.appendChild(h('dt', {}, label));
     rows.appendChild(h('dd', {id, 'data-testid': id, class: cls || ''}, value));
   };
   if (name && nameEn) row('英文姓名', 'card-name-en', nameEn, 'latin');
-  row('性别', 'card-sex', str(card.sex));
-  row('民族', 'card-nation', str(card.nation));
+  // 性别 and 民族 share a line, as on the card.
+  const sexLine = [h('span', {id: 'card-sex', 'data-testid': 'card-sex'}, str(card.sex))];
+  if (str(card.nation)) {
+    sexLine.push(h('span', {class: 'inline-label'}, '民族'));
+    sexLine.push(h('span', {id: 'card-nation', 'data-testid': 'card-nation'}, str(card.nation)));
+  }
+  row('性别', 'card-sex-line', sexLine);
   row('出生日期', 'card-birth', longDate(str(card.birthDate)));
   if (card.nationality) row('国籍', 'card-nationality', nationality(str(card.nationality)));
   row(foreign ? '证件号码' : '公民身份号码', 'card-id', maskIdNumber(str(card.idNumber)), 'idno');
@@ -356,12 +365,17 @@ function silhouette() {
 
 // ---- helpers ---------------------------------------------------------------
 
-function h(tag, attrs, text) {
+// h makes an element; content is its text, or an array of child nodes.
+function h(tag, attrs, content) {
   const el = document.createElement(tag);
   for (const k of Object.keys(attrs)) {
     if (attrs[k] !== '') el.setAttribute(k, attrs[k]);
   }
-  if (text !== undefined) el.textContent = text;
+  if (Array.isArray(content)) {
+    for (const c of content) el.appendChild(c);
+  } else if (content !== undefined) {
+    el.textContent = content;
+  }
   return el;
 }
 
