@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/discover"
 	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
@@ -53,6 +55,9 @@ type Config struct {
 	Simulate bool
 	// PollInterval is how often the reader is polled for cards.
 	PollInterval time.Duration
+	// Photo configures the vendor library that decodes card photos (WLT)
+	// to PNG. Without one, cards carry the raw WLT and photo.png is null.
+	Photo wlt.Config
 	// AllowOrigins lists extra browser origins (e.g.
 	// https://zwfw.example.gov.cn) whose pages may use the API. Pages
 	// served by the agent itself, and clients that send no Origin (native
@@ -70,6 +75,8 @@ type Agent struct {
 
 	rpc    *rpc.Server
 	idcard *idcardsvc.Service
+	photos *photos
+	events chan idcardsvc.Event
 	sim    *idcardsim.Simulator
 	link   *simlink.Link
 
@@ -98,7 +105,11 @@ func New(cfg Config, log *slog.Logger) (*Agent, error) {
 	if cfg.PollInterval != 0 && cfg.PollInterval < idcardsvc.MinPollInterval {
 		return nil, fmt.Errorf("config: poll interval %v is below the %v readers tolerate", cfg.PollInterval, idcardsvc.MinPollInterval)
 	}
-	a := &Agent{cfg: cfg, log: log, ready: make(chan struct{})}
+	dec, err := wlt.New(cfg.Photo)
+	if err != nil {
+		return nil, fmt.Errorf("config: photo decoder: %w", err)
+	}
+	a := &Agent{cfg: cfg, log: log, ready: make(chan struct{}), photos: &photos{dec: dec}, events: make(chan idcardsvc.Event, eventQueue)}
 	a.rpc = rpc.NewServer(log, a.checkOrigin)
 	a.register()
 	return a, nil
@@ -124,7 +135,10 @@ func (a *Agent) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	var wg sync.WaitGroup
+	wg.Go(func() { a.dispatch(ctx) })
 	if err := a.startDevices(ctx, &wg); err != nil {
+		cancel()
+		wg.Wait()
 		ln.Close()
 		return err
 	}
@@ -133,6 +147,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.addr = ln.Addr()
 	a.mu.Unlock()
 	close(a.ready)
+	if a.cfg.Photo.Library == "" {
+		a.log.Info("no photo decoder configured: cards carry the raw WLT photo and photo.png is null")
+	}
 	a.log.Info("kiosk agent listening", "addr", ln.Addr().String(), "ui", "http://"+ln.Addr().String()+"/", "simulate", a.cfg.Simulate)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -149,6 +166,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	wg.Wait()
 	if a.link != nil {
 		a.link.Device.Close()
+	}
+	if c, ok := a.photos.dec.(io.Closer); ok {
+		c.Close()
 	}
 	a.log.Info("kiosk agent stopped")
 	if errors.Is(err, http.ErrServerClosed) {
@@ -243,7 +263,7 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 	a.idcard = idcardsvc.New(idcardsvc.Config{
 		ID: "idcard0", Model: model, Open: open, PollInterval: a.cfg.PollInterval,
 		Log: a.log.With("device", "idcard0"),
-	}, a.onIDCardEvent)
+	}, a.queueEvent)
 	wg.Go(func() { a.idcard.Run(ctx) })
 	return nil
 }

@@ -31,10 +31,9 @@ func noParams(params json.RawMessage) *protocol.Error {
 	return protocol.DecodeParams(params, &p)
 }
 
-func (a *Agent) hello(_ context.Context, _ *rpc.Conn, params json.RawMessage) (any, error) {
-	if err := noParams(params); err != nil {
-		return nil, err
-	}
+// hello ignores its params, so that later clients may introduce themselves
+// (name, version) without breaking older agents.
+func (a *Agent) hello(_ context.Context, _ *rpc.Conn, _ json.RawMessage) (any, error) {
 	return protocol.Hello{Protocol: protocol.Version, Version: Version, Devices: a.devices()}, nil
 }
 
@@ -79,7 +78,7 @@ func (a *Agent) idcardRead(ctx context.Context, _ *rpc.Conn, params json.RawMess
 		return nil, readError(err)
 	}
 	defer card.Wipe()
-	out := a.wireCard(card)
+	out := a.wireCard(ctx, card)
 	if p.Fingerprint {
 		out.Fingerprint = card.Fingerprint
 	}
@@ -110,9 +109,16 @@ func readError(err error) *protocol.Error {
 	return protocol.Errorf(protocol.ReasonCardReadFailed, "%v", err)
 }
 
-// wireCard converts a driver card into the protocol's shape. Fingerprints
-// are left out; idcard.read adds them when asked.
-func (a *Agent) wireCard(c *idcard.Card) protocol.Card { return WireCard(c) }
+// wireCard converts a driver card into the protocol's shape, with the photo
+// decoded when a decoder is configured. Fingerprints are left out;
+// idcard.read adds them when asked.
+func (a *Agent) wireCard(ctx context.Context, c *idcard.Card) protocol.Card {
+	out := WireCard(c)
+	out.Photo.PNG = a.photos.decode(ctx, c.Photo, func(err error) {
+		a.log.Warn("photo not decoded; clients get the raw WLT", "err", err)
+	})
+	return out
+}
 
 // WireCard converts a driver card into the protocol's card object (without
 // fingerprints and without a decoded photo).
@@ -196,14 +202,43 @@ func (a *Agent) simRemove(_ context.Context, _ *rpc.Conn, params json.RawMessage
 	return protocol.Empty{}, nil
 }
 
-// onIDCardEvent turns reader events into notifications.
-func (a *Agent) onIDCardEvent(e idcardsvc.Event) {
+// eventQueue is how many reader events may wait for the dispatcher.
+const eventQueue = 256
+
+// queueEvent hands a reader event to the dispatcher without blocking the
+// reader's goroutine (a photo decode may take a while).
+func (a *Agent) queueEvent(e idcardsvc.Event) {
+	select {
+	case a.events <- e:
+	default:
+		a.log.Error("event queue full; event dropped", "kind", e.Kind)
+		if e.Card != nil {
+			e.Card.Wipe()
+		}
+	}
+}
+
+// dispatch turns reader events into notifications, in order, until ctx
+// ends.
+func (a *Agent) dispatch(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-a.events:
+			a.notify(ctx, e)
+		}
+	}
+}
+
+func (a *Agent) notify(ctx context.Context, e idcardsvc.Event) {
 	switch e.Kind {
 	case idcardsvc.CardInserted:
-		c := a.wireCard(e.Card)
+		c := a.wireCard(ctx, e.Card)
 		e.Card.Wipe()
 		a.rpc.Broadcast(protocol.EventIDCardInserted, protocol.CardEvent{Card: c})
 	case idcardsvc.CardRemoved:
+		a.photos.forget()
 		a.rpc.Broadcast(protocol.EventIDCardRemoved, protocol.Empty{})
 	case idcardsvc.CardError:
 		a.rpc.Broadcast(protocol.EventIDCardError, protocol.CardErrorEvent{Reason: protocol.ReasonCardReplace, Message: e.Message})

@@ -371,6 +371,12 @@ func (w *watcher) readNew(ctx context.Context, fingerprint bool) error {
 		w.answerWaiters(ctx)
 		return nil
 	case errors.Is(err, idcard.ErrNoCard):
+		if w.replaced && w.current == nil {
+			// The card that could not be read has been lifted: the
+			// person no longer needs to be told to place it again.
+			w.replaced = false
+			w.s.emit(Event{Kind: CardRemoved})
+		}
 		return err
 	case idcard.NeedsReplace(err), errors.Is(err, idcard.ErrBadReply):
 		for _, q := range w.waiters {

@@ -268,9 +268,20 @@ func TestCardReplaceAfterReadErrors(t *testing.T) {
 	if e.Message == "" {
 		t.Fatal("CARD_REPLACE event without a message")
 	}
-	// Once the reads work again the card comes through, and the error
-	// was told only once.
+	// Once the reads work again the card comes through.
 	b.next(idcardsvc.CardInserted, 2*time.Second)
+}
+
+// A card that could not be read and is then lifted clears the "place it
+// again" prompt with a removed event.
+func TestLiftingAnUnreadableCardClearsTheError(t *testing.T) {
+	b := newBench(t, 20*time.Millisecond)
+	b.sim.FailNextReads(1000)
+	b.sim.Place(idcardsim.SampleCard())
+	b.next(idcardsvc.CardError, 2*time.Second)
+	b.none(idcardsvc.CardError, 200*time.Millisecond) // told once per placement
+	b.sim.Remove()
+	b.next(idcardsvc.CardRemoved, 2*time.Second)
 }
 
 func TestReadWaiterGetsReplaceOnTimeout(t *testing.T) {

@@ -6,7 +6,8 @@
 //   reader-offline  connected, but no ID card reader is connected
 //   waiting         "请将身份证放在读卡区"
 //   card            the card read, with a masked ID number
-//   replace         the card must be lifted and placed again (or was not read)
+//   replace         the card must be lifted and placed again (or was not read);
+//                   back to waiting after REPLACE_MS
 //   takecard        the card data was wiped after inactivity; the card is still there
 //
 // Personal data: the full ID number is never put in the DOM (only
@@ -21,6 +22,9 @@ import {KioskClient, maskIdNumber, PROTOCOL_VERSION} from '/protocol/kiosk-clien
 const IDLE_MS = idleMs();
 const STARTING_MS = 800; // show nothing rather than flash "正在连接" on load
 const SLOW_CONNECT_MS = 15000;
+// The agent sends no event when a card that could not be read is lifted,
+// so the replace prompt gives way to the waiting prompt after this long.
+const REPLACE_MS = 20000;
 
 const TYPE_LABELS = {
   resident: '居民身份证',
@@ -69,7 +73,9 @@ const model = {
   epoch: 0,
 };
 
-let idleTimer = null;
+// The timer of the current screen: the inactivity wipe of a card, or the
+// return from the replace prompt.
+let viewTimer = null;
 let renderTimer = null;
 let photoURL = null;
 
@@ -177,6 +183,8 @@ async function readCurrent() {
       case 'NO_CARD':
       case 'DEVICE_BUSY':
       case 'TIMEOUT':
+      case 'CONNECTION_LOST': // the next connection reads again
+      case 'CLIENT_CLOSED':
         break;
       case 'CARD_REPLACE':
       case 'CARD_READ_FAILED':
@@ -195,12 +203,21 @@ async function readCurrent() {
 
 // ---- screens -----------------------------------------------------------
 
-function readerOK() {
-  if (!model.devicesKnown) return true; // no news is not bad news
+// readerStatus is 'ok' when an ID card reader is usable, 'busy' when the
+// only reader is held by another program, else 'offline'.
+function readerStatus() {
+  if (!model.devicesKnown) return 'ok'; // no news is not bad news
+  let status = 'offline';
   for (const d of model.devices.values()) {
-    if (d.kind === 'idcard' && (d.state === 'connected' || d.state === 'busy')) return true;
+    if (d.kind !== 'idcard') continue;
+    if (d.state === 'connected') return 'ok';
+    if (d.state === 'busy') status = 'busy';
   }
-  return false;
+  return status;
+}
+
+function readerOK() {
+  return readerStatus() === 'ok';
 }
 
 function render() {
@@ -214,11 +231,11 @@ function render() {
   document.body.setAttribute('data-state', state);
 
   if (state === 'connecting') {
-    setText(ui.statusText, '正在连接服务…');
+    setPhrases(ui.statusText, ['正在连接服务…']);
     setText(ui.statusSub, Date.now() - model.connLostAt > SLOW_CONNECT_MS
       ? '如长时间没有反应，请联系工作人员' : '请稍候');
   } else if (state === 'reader-offline') {
-    setText(ui.statusText, '读卡器未连接，请联系工作人员');
+    setPhrases(ui.statusText, [readerStatus() === 'busy' ? '读卡器暂时不能使用，' : '读卡器未连接，', '请联系工作人员']);
     setText(ui.statusSub, '暂时无法读取身份证');
   }
   ui.status.hidden = !(state === 'connecting' || state === 'reader-offline');
@@ -247,6 +264,10 @@ function showProblem(reason) {
     setText(ui.replaceSub, '请平放，读卡时请勿移动');
   }
   model.view = 'replace';
+  viewTimer = setTimeout(() => {
+    viewTimer = null;
+    if (model.view === 'replace') wipeCard('waiting');
+  }, REPLACE_MS);
   render();
 }
 
@@ -266,16 +287,16 @@ function wipeCard(view) {
 }
 
 function armIdle() {
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    idleTimer = null;
+  clearTimeout(viewTimer);
+  viewTimer = setTimeout(() => {
+    viewTimer = null;
     if (model.view === 'card') wipeCard('takecard');
   }, IDLE_MS);
 }
 
 function clearCardDom() {
-  clearTimeout(idleTimer);
-  idleTimer = null;
+  clearTimeout(viewTimer);
+  viewTimer = null;
   while (ui.card.firstChild) ui.card.removeChild(ui.card.firstChild);
   if (photoURL) {
     URL.revokeObjectURL(photoURL);
@@ -381,6 +402,14 @@ function h(tag, attrs, content) {
 
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
+}
+
+// setPhrases sets el's text from phrases that a line break must not split:
+// "读卡器未连接，" "请联系工作人员" breaks after the comma or not at all.
+function setPhrases(el, phrases) {
+  if (el.textContent === phrases.join('')) return;
+  while (el.firstChild) el.removeChild(el.firstChild);
+  for (const p of phrases) el.appendChild(h('span', {class: 'phrase'}, p));
 }
 
 function str(v) {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 )
 
 func main() {
@@ -42,6 +43,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return idcardCommand(args, stdout, stderr)
 	case "devices":
 		return devicesCommand(args, stdout, stderr)
+	case wlt.ChildSubcommand:
+		// The photo decoder's child process (see package wlt); not for
+		// people to run.
+		cfg, err := wlt.ParseArgs(args)
+		if err == nil {
+			err = wlt.ServeChild(context.Background(), os.Stdin, os.Stdout, cfg)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "kiosk-agent %s: %v\n", wlt.ChildSubcommand, err)
+			return 1
+		}
+		return 0
 	case "help":
 		usage(stdout)
 		return 0
@@ -69,6 +82,10 @@ run flags:
   --simulate             use a simulated ID card reader (sample cards, sim.* methods)
   --poll-interval DUR    how often to look for a card (default 500ms, at least 300ms)
   --allow-origin ORIGIN  let pages from ORIGIN use the API (repeatable)
+  --photo-library PATH   vendor WLT photo decoder library (.so/.dll); none: photo.png is null
+  --photo-abi ABI        how to call it: unpack, buffer, wlttobmp or getbmp (default unpack)
+  --photo-symbol NAME    its entry point, if not the ABI's usual name
+  --photo-flag N         the integer some entry points take (e.g. unpack's vendor code)
   --log-level LEVEL      debug, info, warn or error (default info)
 `)
 }
@@ -94,6 +111,10 @@ func runAgent(args []string, stderr io.Writer) int {
 	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "")
 	fs.Var(&origins, "allow-origin", "")
 	fs.StringVar(&level, "log-level", "info", "")
+	fs.StringVar(&cfg.Photo.Library, "photo-library", "", "")
+	fs.StringVar(&cfg.Photo.ABI, "photo-abi", wlt.ABIUnpack, "")
+	fs.StringVar(&cfg.Photo.Symbol, "photo-symbol", "", "")
+	fs.IntVar(&cfg.Photo.Flag, "photo-flag", 0, "")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
