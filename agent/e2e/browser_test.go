@@ -326,3 +326,22 @@ func TestKioskInjectedEvents(t *testing.T) {
 	k.waitFor("the waiting prompt", waitingJS+" && "+noCardJS)
 	k.checkConsole()
 }
+
+// TestSimulatorPage drives the simulator controls page: a click places a
+// sample card on the simulated reader, and the kiosk page's agent reports
+// it.
+func TestSimulatorPage(t *testing.T) {
+	k := newKiosk(t, 1280, 800)
+	k.open("/sim.html")
+	k.waitFor("the sample buttons", `document.querySelectorAll('#samples button').length === 5`)
+	eval[bool](k, `document.querySelector('#samples button').click(), true`)
+	k.waitFor("the inserted event in the log", fmt.Sprintf(
+		`document.getElementById('log').textContent.includes('idcard.inserted %s %s')`, sampleName, sampleMasked))
+	if strings.Contains(k.html(), sampleIDNumber) {
+		t.Errorf("the full ID number is on the simulator page")
+	}
+	k.screenshot("ui-sim.png")
+	eval[bool](k, `document.getElementById('remove').click(), true`)
+	k.waitFor("the removed event in the log", `document.getElementById('log').textContent.includes('idcard.removed')`)
+	k.checkConsole()
+}
