@@ -41,11 +41,16 @@ func New() (*Link, error) {
 	return &Link{Device: &master{f: f}, Path: path}, nil
 }
 
+// devicePoll is how long the simulator's Read waits for the host. A
+// simulator needs no fast deadlines (Close wakes a blocked Read), so it
+// wakes rarely and costs next to nothing while idle.
+const devicePoll = 250 * time.Millisecond
+
 // master adapts the pty master to transport.Port.
 type master struct{ f *os.File }
 
 func (m *master) Read(b []byte) (int, error) {
-	if err := m.f.SetReadDeadline(time.Now().Add(transport.DefaultPollPeriod)); err != nil {
+	if err := m.f.SetReadDeadline(time.Now().Add(devicePoll)); err != nil {
 		return 0, m.err(err)
 	}
 	n, err := m.f.Read(b)
