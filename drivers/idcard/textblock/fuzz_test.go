@@ -103,6 +103,7 @@ func canonical(s string) bool {
 
 // TestSeedCorpus checks that each committed FuzzDecode seed decodes as the
 // card kind its file name starts with, so the corpus stays real-looking.
+// Inputs the fuzzer found (named by their hash) are only checked for form.
 func TestSeedCorpus(t *testing.T) {
 	dir := filepath.Join("testdata", "fuzz", "FuzzDecode")
 	entries, err := os.ReadDir(dir)
@@ -121,12 +122,16 @@ func TestSeedCorpus(t *testing.T) {
 		if header != "go test fuzz v1" || err != nil {
 			t.Fatalf("%s: not a corpus file (%v)", e.Name(), err)
 		}
+		prefix, _, named := strings.Cut(e.Name(), "_")
+		want, ok := kinds[prefix]
+		if !named || !ok {
+			continue // an input the fuzzer found: any bytes will do
+		}
 		f, err := Decode([]byte(s))
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name(), err)
 		}
-		prefix, _, _ := strings.Cut(e.Name(), "_")
-		if want, ok := kinds[prefix]; !ok || f.Type != want {
+		if f.Type != want {
 			t.Fatalf("%s decodes as %s", e.Name(), f.Type)
 		}
 		seen[f.Type]++
