@@ -160,6 +160,28 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 			}
 			return rep, nil
 		}
+		if err := ctx.Err(); err != nil {
+			return Reply{}, err
+		}
+		// A device that never stops sending (garbage at the wrong baud
+		// rate) must not hold us past the deadline.
+		if time.Now().After(deadline.Add(r.opts.FrameGap)) {
+			r.stats.Timeouts++
+			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
+		}
+		// Read before judging the soft limits: after the process was not
+		// scheduled for a while, the bytes are waiting in the OS buffer
+		// and the frame is whole.
+		n, err := r.t.Read(r.buf)
+		if n > 0 {
+			r.dec.Feed(r.buf[:n])
+			lastByte = time.Now()
+			continue
+		}
+		if err != nil && !isTimeout(err) {
+			return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
+		}
+		// Nothing arrived for a whole poll period.
 		now := time.Now()
 		if r.dec.Pending() && now.Sub(lastByte) > r.opts.FrameGap {
 			if r.dec.Abandon() != nil {
@@ -167,20 +189,9 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 			}
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return Reply{}, err
-		}
 		if !now.Before(deadline) {
 			r.stats.Timeouts++
 			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
-		}
-		n, err := r.t.Read(r.buf)
-		if n > 0 {
-			r.dec.Feed(r.buf[:n])
-			lastByte = time.Now()
-		}
-		if err != nil && !isTimeout(err) {
-			return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
 		}
 	}
 }

@@ -253,3 +253,30 @@ func TestTimeoutWhenReaderSilent(t *testing.T) {
 		t.Fatalf("timeout took %v", d)
 	}
 }
+
+// A device that sends garbage without pause still times out.
+func TestTimeoutWhileGarbageKeepsComing(t *testing.T) {
+	host, dev := transport.Pipe()
+	defer dev.Close()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				dev.Write([]byte{0x55, 0xAA, 0x13})
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	reader := idcard.NewReader(host, idcard.Options{ShortTimeout: 100 * time.Millisecond, Retries: -1})
+	start := time.Now()
+	if err := reader.Find(ctxT(t, 5*time.Second)); !errors.Is(err, idcard.ErrTimeout) {
+		t.Fatalf("got %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("took %v with garbage arriving", d)
+	}
+}
