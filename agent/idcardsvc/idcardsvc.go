@@ -327,21 +327,44 @@ func isGone(err error) bool {
 	return errors.Is(err, transport.ErrDisconnected) || errors.Is(err, transport.ErrClosed)
 }
 
+// presence is what the 30 03 probe says about the card read last.
+type presence int
+
+const (
+	present presence = iota
+	gone
+	unsure // no clear answer (the line failed, or no probe on this reader)
+)
+
+// probe asks the reader whether the card read last is still in the field.
+func (w *watcher) probe(ctx context.Context) presence {
+	there, err := w.r.Probe(ctx)
+	switch {
+	case errors.Is(err, idcard.ErrProbeUnsupported):
+		w.noProbe = true
+		return unsure
+	case err != nil:
+		w.note(err)
+		return unsure
+	case there:
+		w.note(nil)
+		return present
+	}
+	return gone
+}
+
 // poll is one look at the reader: is the card still there, or is there a
 // new one?
 func (w *watcher) poll(ctx context.Context) {
 	if w.current != nil && !w.noProbe {
-		present, err := w.r.Probe(ctx)
-		switch {
-		case errors.Is(err, idcard.ErrProbeUnsupported):
-			w.noProbe = true
-		case err != nil:
-			w.note(err)
-			return // unsure: look again next time
+		switch w.probe(ctx) {
 		case present:
-			w.note(nil)
 			return
-		default:
+		case unsure:
+			if !w.noProbe {
+				return // look again next time
+			}
+		case gone:
 			w.dropCurrent(true)
 		}
 	}
@@ -447,13 +470,7 @@ func (w *watcher) verifyCurrent(ctx context.Context) {
 	if err == nil || !errors.Is(err, idcard.ErrNoCard) || w.noProbe {
 		return
 	}
-	present, err := w.r.Probe(ctx)
-	switch {
-	case errors.Is(err, idcard.ErrProbeUnsupported):
-		w.noProbe = true
-	case err != nil:
-		w.note(err)
-	case !present:
+	if w.probe(ctx) == gone {
 		w.dropCurrent(true)
 	}
 }
