@@ -25,6 +25,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport/serialport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 	"github.com/kiosk-agent/kiosk-agent/ui"
 )
@@ -65,8 +66,11 @@ type Config struct {
 	AllowOrigins []string
 }
 
-// AutoDetect as IDCardPort makes the agent search for the reader.
-const AutoDetect = "auto"
+// Special values of IDCardPort.
+const (
+	AutoDetect = "auto" // search the USB devices and serial ports
+	USBPort    = "usb"  // the first 部标 USB bulk reader (needs a -tags libusb build)
+)
 
 // Agent is a running kiosk agent.
 type Agent struct {
@@ -253,6 +257,9 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 		}
 	case a.cfg.IDCardPort == AutoDetect:
 		open = a.detectOpener()
+	case a.cfg.IDCardPort == USBPort:
+		model = "SAM_V USB reader"
+		open = func(context.Context) (transport.Port, string, error) { return openUSB() }
 	case a.cfg.IDCardPort != "":
 		path := a.cfg.IDCardPort
 		open = func(context.Context) (transport.Port, string, error) { return openSerial(path) }
@@ -297,11 +304,23 @@ func (a *Agent) detectOpener() idcardsvc.Opener {
 
 // Finder returns the reader search the agent uses, for the devices command.
 func (a *Agent) Finder() *discover.Finder {
-	f := &discover.Finder{List: discover.SerialPorts, Open: discover.OpenSerial, Exclude: a.cfg.ExcludePorts, Log: a.log}
+	f := &discover.Finder{List: discover.SerialPorts, Open: discover.OpenSerial, USB: openUSB, Exclude: a.cfg.ExcludePorts, Log: a.log}
 	if a.cfg.StateDir != "" {
 		f.Memory = discover.NewMemory(filepath.Join(a.cfg.StateDir, "discover.json"))
 	}
 	return f
+}
+
+// openUSB opens the first USB bulk reader.
+func openUSB() (transport.Port, string, error) {
+	p, info, err := usbbulk.OpenDevice(usbbulk.DeviceMatch{})
+	if errors.Is(err, usbbulk.ErrNoLibusb) {
+		return nil, "usb", fmt.Errorf("%w: %w", discover.ErrUnsupported, err)
+	}
+	if err != nil {
+		return nil, "usb", err
+	}
+	return p, "usb:" + info.String(), nil
 }
 
 func openSerial(path string) (transport.Port, string, error) {

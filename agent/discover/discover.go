@@ -76,6 +76,10 @@ type Found struct {
 	Baud int
 }
 
+// ErrUnsupported is what Finder.USB returns when the build has no USB
+// support; the search then goes on quietly with the serial ports.
+var ErrUnsupported = errors.New("not supported by this build")
+
 // ErrNotFound means no candidate answered as a reader.
 var ErrNotFound = errors.New("no ID card reader answered on any port")
 
@@ -92,6 +96,10 @@ type Finder struct {
 	Exclude []string
 	// Timeout bounds each probe (default 300 ms).
 	Timeout time.Duration
+	// USB opens a USB bulk reader, when the build supports it; nil means
+	// serial ports only. It is tried before the serial ports, since a
+	// 0400:C35A device is a reader by its ID alone (the probe confirms).
+	USB func() (transport.Port, string, error)
 	// Memory remembers the port that worked; may be nil.
 	Memory *Memory
 	Log    *slog.Logger
@@ -131,6 +139,21 @@ func (f *Finder) Find(ctx context.Context) (*Found, []Attempt, error) {
 			return &Found{Port: port, Path: path, Baud: baud}
 		}
 		return nil
+	}
+	if f.USB != nil {
+		port, name, err := f.USB()
+		switch {
+		case err == nil:
+			if err = f.probe(ctx, port); err == nil {
+				tried = append(tried, Attempt{Port: name})
+				log.Info("ID card reader found", "port", name)
+				return &Found{Port: port, Path: name}, tried, nil
+			}
+			port.Close()
+			tried = append(tried, Attempt{Port: name, Err: err.Error()})
+		case !errors.Is(err, ErrUnsupported):
+			tried = append(tried, Attempt{Port: "usb", Err: err.Error()})
+		}
 	}
 	var first string
 	if f.Memory != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
 )
 
 // fakeLine is a port whose far end answers SAM_V only at one baud rate;
@@ -135,5 +136,34 @@ func TestFindsSimulatorOnPTY(t *testing.T) {
 	defer found.Port.Close()
 	if found.Path != link.Path || found.Baud != 115200 {
 		t.Fatalf("found %+v", found)
+	}
+}
+
+// A USB bulk reader is tried first and confirmed with the probe; a build
+// without USB support goes on to the serial ports without a word.
+func TestUSBReaderFirst(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	host, dev := usbbulk.NewMemoryDevice(nil)
+	go idcardsim.New(idcardsim.Config{}).Serve(ctx, dev)
+	defer dev.Close()
+	serialTried := false
+	f := &discover.Finder{
+		List: func() ([]discover.Candidate, error) { serialTried = true; return nil, nil },
+		Open: fakeLine(t, 0),
+		USB: func() (transport.Port, string, error) {
+			return usbbulk.NewPort(host, nil), "usb:0400:C35A", nil
+		},
+	}
+	found, tried, err := f.Find(ctx)
+	if err != nil || found.Path != "usb:0400:C35A" || serialTried || len(tried) != 1 {
+		t.Fatalf("found %+v, tried %+v, err %v, serial tried %v", found, tried, err, serialTried)
+	}
+	found.Port.Close()
+
+	f.USB = func() (transport.Port, string, error) { return nil, "usb", discover.ErrUnsupported }
+	_, tried, err = f.Find(ctx)
+	if !errors.Is(err, discover.ErrNotFound) || len(tried) != 0 || !serialTried {
+		t.Fatalf("without USB support: %v %+v", err, tried)
 	}
 }

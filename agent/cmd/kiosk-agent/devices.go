@@ -12,6 +12,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent"
 	"github.com/kiosk-agent/kiosk-agent/agent/discover"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
 )
 
 // devicesCommand is "kiosk-agent devices": what ports there are, what was
@@ -37,6 +38,14 @@ func devicesCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "serial ports (%d):\n", len(ports))
 		for _, p := range ports {
 			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
+	if usb, err := usbbulk.List(); err != nil {
+		fmt.Fprintf(stdout, "USB ID card readers: %v\n", err)
+	} else {
+		fmt.Fprintf(stdout, "USB ID card readers (%d):\n", len(usb))
+		for _, d := range usb {
+			fmt.Fprintf(stdout, "  %s\n", d)
 		}
 	}
 	a, err := agent.New(agent.Config{IDCardPort: agent.AutoDetect, ExcludePorts: exclude, StateDir: *stateDir}, slog.New(slog.DiscardHandler))

@@ -76,6 +76,7 @@ func usage(w io.Writer) {
 run flags:
   --listen ADDR          HTTP/WebSocket address (default 127.0.0.1:17321)
   --idcard-port PATH     ID card reader serial device, e.g. /dev/ttyUSB0 or COM3;
+                         usb for a USB bulk reader (0400:C35A; builds with -tags libusb);
                          auto (the default) finds it, none runs without one
   --exclude-port PATH    never probe this port when finding the reader (repeatable)
   --state-dir DIR        where the agent remembers the reader's port (default: per OS)
