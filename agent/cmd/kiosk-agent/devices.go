@@ -60,13 +60,21 @@ func devicesCommand(args []string, stdout, stderr io.Writer) int {
 		if t.Err != "" {
 			verdict = "no: " + t.Err
 		}
-		fmt.Fprintf(stdout, "  %-20s %6d baud  %s\n", t.Port, t.Baud, verdict)
+		rate := "USB"
+		if t.Baud > 0 {
+			rate = fmt.Sprintf("%d baud", t.Baud)
+		}
+		fmt.Fprintf(stdout, "  %-20s %-11s %s\n", t.Port, rate, verdict)
 	}
 	if err != nil {
 		fmt.Fprintf(stdout, "ID card reader: not found (%v)\n", err)
 		return 1
 	}
 	found.Port.Close()
-	fmt.Fprintf(stdout, "ID card reader: %s at %d baud\n", found.Path, found.Baud)
+	if found.Baud > 0 {
+		fmt.Fprintf(stdout, "ID card reader: %s at %d baud\n", found.Path, found.Baud)
+	} else {
+		fmt.Fprintf(stdout, "ID card reader: %s\n", found.Path)
+	}
 	return 0
 }
