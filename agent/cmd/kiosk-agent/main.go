@@ -43,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return idcardCommand(args, stdout, stderr)
 	case "devices":
 		return devicesCommand(args, stdout, stderr)
+	case "sim-reader":
+		return simReaderCommand(args, os.Stdin, stdout, stderr)
 	case wlt.ChildSubcommand:
 		// The photo decoder's child process (see package wlt); not for
 		// people to run.
@@ -71,6 +73,9 @@ func usage(w io.Writer) {
                                 read one card and print it (ID number masked)
   kiosk-agent devices [--exclude PATH]...
                                 list serial ports, probe them for a reader, say why not
+  kiosk-agent sim-reader [--card N] [--baud B]
+                                a simulated reader on a pseudo-terminal: prints its path,
+                                then takes "place N", "remove", "quit" on stdin
   kiosk-agent help              this text
 
 run flags:

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -114,5 +116,35 @@ func TestBinaryRunsAndStopsOnSIGTERM(t *testing.T) {
 	err := cmd.Wait()
 	if err != nil || !stopped {
 		t.Fatalf("exit: %v, stopped line seen: %v", err, stopped)
+	}
+}
+
+// sim-reader prints a device path that a reader client can read a card
+// from, and takes placement commands on stdin.
+func TestSimReaderCommand(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() { done <- simReaderCommand([]string{"--baud", "0"}, inR, outW, io.Discard) }()
+	path, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(inW, "place 2")
+	var out, errb bytes.Buffer
+	if code := run([]string{"idcard", "read", "--port", strings.TrimSpace(path), "--json", "--show-id", "--timeout", "10s"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), idcardsim.SampleCards()[2].IDNumber) {
+		t.Fatalf("read from the sim-reader:\n%s", out.String())
+	}
+	fmt.Fprintln(inW, "quit")
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("sim-reader exit %d", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("sim-reader did not quit")
 	}
 }
