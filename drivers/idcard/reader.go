@@ -86,6 +86,9 @@ type Reader struct {
 	stats Stats
 	// noProbe is set once the reader answered 30 03 with "unknown command".
 	noProbe bool
+	// lateUntil closes the window in which a reply that timed out may
+	// still arrive (zero: no window open).
+	lateUntil time.Time
 }
 
 // NewReader returns a Reader speaking over t. Read on t should return 0, nil
@@ -122,8 +125,19 @@ func (r *Reader) Exchange(ctx context.Context, c Command, data []byte, timeout t
 	return r.exchange(ctx, c, data, timeout)
 }
 
+// exchange sends c and waits for its reply.
+//
+// A reply that comes after its timeout must never be taken for the answer
+// to a later command: a read reply for the previous card arriving during
+// the next card's read would hand out the wrong person's data. So a
+// timeout opens a late window as long as the timeout itself; before the
+// next command goes out, the line is drained until the window closes (do
+// uses the window to accept the late reply to the same command instead).
 func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout time.Duration) (Reply, error) {
 	if err := ctx.Err(); err != nil {
+		return Reply{}, err
+	}
+	if err := r.drainLate(ctx); err != nil {
 		return Reply{}, err
 	}
 	r.stats.Exchanges++
@@ -141,6 +155,47 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	rep, ok, err := r.await(ctx, answering(c), deadline)
+	if err != nil {
+		return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
+	}
+	if !ok {
+		r.stats.Timeouts++
+		r.lateUntil = time.Now().Add(timeout)
+		return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
+	}
+	return rep, nil
+}
+
+// drainLate discards what arrives until the late window closes.
+func (r *Reader) drainLate(ctx context.Context) error {
+	if r.lateUntil.IsZero() {
+		return nil
+	}
+	_, _, err := r.await(ctx, func(Reply) bool { return false }, r.lateUntil)
+	r.lateUntil = time.Time{}
+	return err
+}
+
+// acceptLate waits, within the late window, for the late reply to c: the
+// command was sent once and the card has not changed, so that reply is
+// good. It reports false when the window closed without one.
+func (r *Reader) acceptLate(ctx context.Context, c Command) (Reply, bool, error) {
+	if r.lateUntil.IsZero() {
+		return Reply{}, false, nil
+	}
+	rep, ok, err := r.await(ctx, answering(c), r.lateUntil)
+	r.lateUntil = time.Time{}
+	return rep, ok, err
+}
+
+func answering(c Command) func(Reply) bool {
+	return func(rep Reply) bool { return answers(c, rep) }
+}
+
+// await reads until a frame that accept takes arrives (true) or the
+// deadline passes (false). Frames it refuses are counted and dropped.
+func (r *Reader) await(ctx context.Context, accept func(Reply) bool, deadline time.Time) (Reply, bool, error) {
 	lastByte := time.Now()
 	for {
 		// Decode everything buffered first.
@@ -154,20 +209,19 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 				continue
 			}
 			rep, ok := parseReply(body)
-			if !ok || !answers(c, rep) {
+			if !ok || !accept(rep) {
 				r.stats.StaleFrames++
 				continue
 			}
-			return rep, nil
+			return rep, true, nil
 		}
 		if err := ctx.Err(); err != nil {
-			return Reply{}, err
+			return Reply{}, false, err
 		}
 		// A device that never stops sending (garbage at the wrong baud
 		// rate) must not hold us past the deadline.
 		if time.Now().After(deadline.Add(r.opts.FrameGap)) {
-			r.stats.Timeouts++
-			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
+			return Reply{}, false, nil
 		}
 		// Read before judging the soft limits: after the process was not
 		// scheduled for a while, the bytes are waiting in the OS buffer
@@ -179,7 +233,7 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 			continue
 		}
 		if err != nil && !isTimeout(err) {
-			return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
+			return Reply{}, false, err
 		}
 		// Nothing arrived for a whole poll period.
 		now := time.Now()
@@ -190,8 +244,7 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 			continue
 		}
 		if !now.Before(deadline) {
-			r.stats.Timeouts++
-			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
+			return Reply{}, false, nil
 		}
 	}
 }
@@ -205,23 +258,30 @@ func parseReply(body []byte) (Reply, bool) {
 
 // answers reports whether rep can be the reply to c. A success code that
 // belongs to another command, or data of the wrong shape, means the frame is
-// a stale reply to something else.
+// a stale reply to something else; being strict here is what keeps a reply
+// that slipped past its exchange from being taken for the next one.
 func answers(c Command, rep Reply) bool {
 	switch rep.Status {
 	case StatusFound, StatusNoCard:
 		return c == CmdFind
+	case StatusNoContent:
+		return c == CmdReadAppendedAddr || c == CmdReadBaseFP
 	case StatusOK:
 		switch c {
 		case CmdFind:
 			return false
-		case CmdSelect, CmdReadAppendedAddr:
-			return true
+		case CmdSelect:
+			return len(rep.Data) <= 16 // 8 bytes of SN on every reader seen
+		case CmdReadAppendedAddr:
+			return len(rep.Data) <= 4*70 && len(rep.Data)%2 == 0 // up to four UCS-2 addresses
 		case CmdReadBase:
 			return len(rep.Data) >= 4 && 4+be16(rep.Data)+be16(rep.Data[2:]) == len(rep.Data)
 		case CmdReadBaseFP:
 			return len(rep.Data) >= 6 && 6+be16(rep.Data)+be16(rep.Data[2:])+be16(rep.Data[4:]) == len(rep.Data)
 		case CmdSAMStatus, CmdResetSAM:
 			return len(rep.Data) == 0
+		case CmdSAMID:
+			return len(rep.Data) == 16
 		}
 		return true
 	case StatusSelectFailed:
@@ -251,10 +311,20 @@ func (r *Reader) do(ctx context.Context, c Command, timeout time.Duration) (Repl
 			r.stats.Retries++
 		}
 		rep, err = r.exchange(ctx, c, nil, timeout)
-		if err != nil {
-			if errors.Is(err, ErrTimeout) {
+		if errors.Is(err, ErrTimeout) {
+			// Wait out the late window before sending again: the reply
+			// may only be late, and two replies in flight could leak one
+			// into a later exchange.
+			late, ok, lerr := r.acceptLate(ctx, c)
+			switch {
+			case lerr != nil:
+				return Reply{}, fmt.Errorf("idcard: await late %s reply: %w", c.Name, lerr)
+			case !ok:
 				continue
 			}
+			rep, err = late, nil
+		}
+		if err != nil {
 			return Reply{}, err
 		}
 		if rep.Status == StatusChecksum || rep.Status == StatusLength {

@@ -280,3 +280,37 @@ func TestTimeoutWhileGarbageKeepsComing(t *testing.T) {
 		t.Fatalf("took %v with garbage arriving", d)
 	}
 }
+
+// Replies that come after the reader gave up on them (a late reply, the
+// one fault that can shift every later reply by one) never yield a wrong
+// card: each late reply lands in a late window and is either taken for
+// the same command or drained.
+func TestLateRepliesNeverGiveWrongCard(t *testing.T) {
+	r := newRig(t, idcardsim.Config{
+		Delays: idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 5 * time.Millisecond, AppendedAddress: time.Millisecond},
+		Faults: idcardsim.Faults{Late: 0.06, LateBy: 250 * time.Millisecond, Garble: 0.01, Seed: 11},
+	}, idcard.Options{ShortTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, FrameGap: 30 * time.Millisecond})
+	ctx := ctxT(t, 120*time.Second)
+	cards := idcardsim.SampleCards()
+	ok := 0
+	for i := 0; i < 80; i++ {
+		want := cards[i%len(cards)]
+		r.sim.Place(want)
+		got, err := r.reader.ReadCard(ctx, idcard.ReadOptions{})
+		if err == nil {
+			ok++
+			if got.Fields != want.Fields || string(got.Photo) != string(want.Photo) || got.AppendedAddress != want.AppendedAddress {
+				t.Fatalf("read %d: got the card of %s (%q), want %s (%q)", i, got.Name, got.AppendedAddress, want.Name, want.AppendedAddress)
+			}
+		}
+		r.sim.Remove()
+	}
+	st := r.reader.Stats()
+	t.Logf("%d of 80 reads good; stats %+v", ok, st)
+	if st.Timeouts == 0 {
+		t.Fatal("no reply was late: the fault injection is not working")
+	}
+	if ok < 60 {
+		t.Fatalf("only %d of 80 reads succeeded", ok)
+	}
+}

@@ -47,7 +47,11 @@ type Faults struct {
 	Garble   float64 // one or more bytes of the reply changed
 	Drop     float64 // the reply never sent
 	Truncate float64 // only a prefix of the reply sent
-	Seed     uint64  // seeds the fault dice, for repeatable runs
+	// Late sends the reply LateBy after it was due, while the reader goes
+	// on answering later commands (a reply the host has given up on).
+	Late   float64
+	LateBy time.Duration
+	Seed   uint64 // seeds the fault dice, for repeatable runs
 }
 
 // Config describes the simulated reader.
@@ -82,6 +86,8 @@ const (
 // Simulator is a simulated reader. Its methods are safe for concurrent use.
 type Simulator struct {
 	cfg Config
+
+	sendMu sync.Mutex // one reply on the wire at a time
 
 	mu    sync.Mutex
 	card  *idcard.Card
@@ -191,6 +197,16 @@ func (s *Simulator) Serve(ctx context.Context, port transport.Port) error {
 				start := rx.Add(delay)
 				if s.cfg.Baud > 0 {
 					start = start.Add(WireTime(len(body)+8, s.cfg.Baud))
+				}
+				if late := s.lateBy(); late > 0 {
+					go func() {
+						// Wait outside the send lock: later replies go
+						// out meanwhile, as on a reader that lags.
+						if waitUntil(ctx, start.Add(late), false) {
+							s.send(ctx, port, reply, time.Now())
+						}
+					}()
+					continue
 				}
 				if err := s.send(ctx, port, reply, start); err != nil {
 					return err
@@ -321,6 +337,8 @@ func (s *Simulator) readData(fp bool) []byte {
 // benchmark's floor is met to within microseconds rather than the
 // millisecond a plain sleep may overshoot.
 func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte, start time.Time) error {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
 	s.mu.Lock()
 	f := s.cfg.Faults
 	switch r := s.rng.Float64(); {
@@ -360,6 +378,17 @@ func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte,
 // framing (10 bits per byte).
 func WireTime(n, baud int) time.Duration {
 	return time.Duration(n) * 10 * time.Second / time.Duration(baud)
+}
+
+// lateBy rolls the late-reply die: how late this reply is, or 0.
+func (s *Simulator) lateBy() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.cfg.Faults
+	if f.Late > 0 && s.rng.Float64() < f.Late {
+		return f.LateBy
+	}
+	return 0
 }
 
 // waitUntil waits until t. A precise wait sleeps to just before t and spins
