@@ -56,6 +56,11 @@ type Config struct {
 	Simulate bool
 	// PollInterval is how often the reader is polled for cards.
 	PollInterval time.Duration
+	// ReadFingerprints reads every card's fingerprint templates, so that
+	// idcard.read {"fingerprint": true} never needs the card placed again.
+	// They stay in memory only while the card is on the reader and are
+	// sent only to callers that ask.
+	ReadFingerprints bool
 	// Photo configures the vendor library that decodes card photos (WLT)
 	// to PNG. Without one, cards carry the raw WLT and photo.png is null.
 	Photo wlt.Config
@@ -268,7 +273,7 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 		return nil
 	}
 	a.idcard = idcardsvc.New(idcardsvc.Config{
-		ID: "idcard0", Model: model, Open: open, PollInterval: a.cfg.PollInterval,
+		ID: "idcard0", Model: model, Open: open, PollInterval: a.cfg.PollInterval, ReadFingerprints: a.cfg.ReadFingerprints,
 		Log: a.log.With("device", "idcard0"),
 	}, a.queueEvent)
 	wg.Go(func() { a.idcard.Run(ctx) })

@@ -44,7 +44,12 @@ type Config struct {
 	// RetryInterval is how long to wait before opening the port again
 	// after it failed (default 1 s).
 	RetryInterval time.Duration
-	Reader        idcard.Options
+	// ReadFingerprints reads the fingerprint templates (30 10) with every
+	// card, so that a request for them never needs the card placed again.
+	// They are kept in memory only while the card is on the reader and
+	// given only to callers that ask. Off, they are read on request.
+	ReadFingerprints bool
+	Reader           idcard.Options
 	Log           *slog.Logger
 }
 
@@ -251,6 +256,10 @@ type watcher struct {
 	replaced bool
 	waiters  []*request
 	gone     error
+	// fpDone: the current card was read with its fingerprints (it may
+	// have none). fpNext: read the next card with them, because a caller
+	// asked for them when the card was already read.
+	fpDone, fpNext bool
 	lastLook time.Time // when a request last made the reader look
 }
 
@@ -368,7 +377,21 @@ func (w *watcher) poll(ctx context.Context) {
 			w.dropCurrent(true)
 		}
 	}
-	w.readNew(ctx, false)
+	w.readNew(ctx, w.wantFingerprints(false))
+}
+
+// wantFingerprints reports whether the next read should include the
+// fingerprints.
+func (w *watcher) wantFingerprints(asked bool) bool {
+	if asked || w.s.cfg.ReadFingerprints || w.fpNext {
+		return true
+	}
+	for _, q := range w.waiters {
+		if q.fingerprint {
+			return true
+		}
+	}
+	return false
 }
 
 // readNew reads a newly placed card, if there is one, and updates the
@@ -382,13 +405,17 @@ func (w *watcher) readNew(ctx context.Context, fingerprint bool) error {
 		if idcard.SameCard(w.current, card) {
 			// The same card found again: a reader that does not keep the
 			// read card out of find, or no probe. Not a new placement.
-			if fingerprint && card.Fingerprint != nil {
-				w.current.Fingerprint = card.Fingerprint
+			if fingerprint && !w.fpDone {
+				w.current.Fingerprint, w.fpDone = card.Fingerprint, true
 			}
 			return nil
 		}
 		w.dropCurrent(true)
 		w.current = card
+		w.fpDone = fingerprint
+		if fingerprint {
+			w.fpNext = false
+		}
 		w.s.cfg.Log.Info("ID card read", "type", card.Type, "id", idnumber.Mask(card.IDNumber), "port", w.port)
 		w.s.emit(Event{Kind: CardInserted, Card: cloneCard(card)})
 		w.answerWaiters(ctx)
@@ -425,6 +452,7 @@ func (w *watcher) dropCurrent(announce bool) {
 	w.current.Wipe()
 	w.current = nil
 	w.replaced = false
+	w.fpDone = false
 	if announce {
 		w.s.emit(Event{Kind: CardRemoved})
 	}
@@ -442,10 +470,10 @@ func (w *watcher) handle(ctx context.Context, req *request) {
 		// Always make sure: the card may have been swapped since the
 		// last look, and handing out the previous person's card is the
 		// one thing that must never happen.
-		w.verifyCurrent(ctx)
+		w.verifyCurrent(ctx, req.fingerprint)
 	case time.Since(w.lastLook) >= minRequestGap:
 		w.lastLook = time.Now()
-		w.readNew(ctx, req.fingerprint)
+		w.readNew(ctx, w.wantFingerprints(req.fingerprint))
 	}
 	if w.gone != nil {
 		req.reply <- result{err: ErrDisconnected}
@@ -465,8 +493,8 @@ func (w *watcher) handle(ctx context.Context, req *request) {
 // verifyCurrent makes sure the card believed to be on the reader still is,
 // before it is handed out: a new placement is read, a departed card is
 // dropped.
-func (w *watcher) verifyCurrent(ctx context.Context) {
-	err := w.readNew(ctx, false)
+func (w *watcher) verifyCurrent(ctx context.Context, fingerprint bool) {
+	err := w.readNew(ctx, w.wantFingerprints(fingerprint))
 	if err == nil || !errors.Is(err, idcard.ErrNoCard) || w.noProbe {
 		return
 	}
@@ -478,7 +506,9 @@ func (w *watcher) verifyCurrent(ctx context.Context) {
 // answer gives req the current card, reading the fingerprints first when
 // they were asked for and not read yet.
 func (w *watcher) answer(ctx context.Context, req *request) {
-	if req.fingerprint && w.current.Fingerprint == nil {
+	if req.fingerprint && !w.fpDone {
+		// Some readers let a card that was read be selected again;
+		// others want it placed again first.
 		err := w.r.Select(ctx)
 		var card *idcard.Card
 		if err == nil {
@@ -486,10 +516,11 @@ func (w *watcher) answer(ctx context.Context, req *request) {
 		}
 		w.note(err)
 		if err != nil {
-			req.reply <- result{err: fmt.Errorf("%w: fingerprint: %v", ErrReplace, err)}
+			w.fpNext = true
+			req.reply <- result{err: fmt.Errorf("%w (the card was read without fingerprints; placed again, it is read with them): %v", ErrReplace, err)}
 			return
 		}
-		w.current.Fingerprint = card.Fingerprint
+		w.current.Fingerprint, w.fpDone = card.Fingerprint, true
 	}
 	req.reply <- result{card: cloneCard(w.current)}
 }

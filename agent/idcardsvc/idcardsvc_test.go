@@ -373,3 +373,52 @@ func TestHundredUnplugCyclesLeakNothing(t *testing.T) {
 		t.Errorf("port opened %d times over 101 cycles", b.opens)
 	}
 }
+
+// On a reader that will not select a card it has read, fingerprints asked
+// for after the card was read need it placed again, and the next placement
+// is read with them; with ReadFingerprints they are there at once.
+func TestFingerprintsOnAStrictReader(t *testing.T) {
+	for _, eager := range []bool{false, true} {
+		link, err := simlink.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, StrictSelect: true})
+		ctx, cancel := context.WithCancel(context.Background())
+		go sim.Serve(ctx, link.Device)
+		events := make(chan idcardsvc.Event, 100)
+		svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, ReadFingerprints: eager, Open: func(context.Context) (transport.Port, string, error) {
+			p, err := serialport.Open(link.Path, serialport.Config{})
+			return p, link.Path, err
+		}}, func(e idcardsvc.Event) { events <- e })
+		go svc.Run(ctx)
+		card := idcardsim.SampleCard()
+		card.Fingerprint = make([]byte, 1024)
+		card.Fingerprint[1000] = 0x5A
+		sim.Place(card)
+		for e := range events {
+			if e.Kind == idcardsvc.CardInserted {
+				break
+			}
+		}
+		got, err := svc.Read(ctx, time.Second, true)
+		if eager {
+			if err != nil || len(got.Fingerprint) != 1024 || got.Fingerprint[1000] != 0x5A {
+				t.Fatalf("eager: %v", err)
+			}
+		} else {
+			if !errors.Is(err, idcardsvc.ErrReplace) {
+				t.Fatalf("fingerprints of a card already read on a strict reader: %v, want ErrReplace", err)
+			}
+			sim.Remove()
+			time.Sleep(100 * time.Millisecond)
+			sim.Place(card)
+			got, err = svc.Read(ctx, 2*time.Second, true)
+			if err != nil || len(got.Fingerprint) != 1024 {
+				t.Fatalf("after placing again: %v", err)
+			}
+		}
+		cancel()
+		link.Device.Close()
+	}
+}

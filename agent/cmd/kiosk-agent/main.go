@@ -87,6 +87,7 @@ run flags:
   --state-dir DIR        where the agent remembers the reader's port (default: per OS)
   --simulate             use a simulated ID card reader (sample cards, sim.* methods)
   --poll-interval DUR    how often to look for a card (default 500ms, at least 300ms)
+  --read-fingerprints    read fingerprint templates with every card (default: only when asked)
   --allow-origin ORIGIN  let pages from ORIGIN use the API (repeatable)
   --photo-library PATH   vendor WLT photo decoder library (.so/.dll); none: photo.png is null
   --photo-abi ABI        how to call it: unpack, buffer, wlttobmp or getbmp (default unpack)
@@ -115,6 +116,7 @@ func runAgent(args []string, stderr io.Writer) int {
 	fs.StringVar(&cfg.StateDir, "state-dir", defaultStateDir(), "")
 	fs.BoolVar(&cfg.Simulate, "simulate", false, "")
 	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "")
+	fs.BoolVar(&cfg.ReadFingerprints, "read-fingerprints", false, "")
 	fs.Var(&origins, "allow-origin", "")
 	fs.StringVar(&level, "log-level", "info", "")
 	fs.StringVar(&cfg.Photo.Library, "photo-library", "", "")

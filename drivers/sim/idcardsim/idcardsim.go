@@ -67,6 +67,10 @@ type Config struct {
 	// NoFingerprint makes 30 10 fail with "unauthorised" (23), like readers
 	// whose SAM may not read fingerprints.
 	NoFingerprint bool
+	// StrictSelect refuses select (81) for a card that was already read,
+	// as readers do that want the card placed again before it is read
+	// again; by default a read card may be selected and read once more.
+	StrictSelect bool
 	// SAMFault makes the SAM status command answer 60 (self-test failed).
 	SAMFault bool
 	// SAMID is what 12 FF returns.
@@ -254,7 +258,7 @@ func (s *Simulator) handle(body []byte) ([]byte, time.Duration) {
 			return fail(idcard.StatusNoCard), d.Find
 		case 0x02:
 			s.record(cmd, "select card")
-			if present && s.state >= found {
+			if present && s.state >= found && !(s.cfg.StrictSelect && s.state == read) {
 				if s.state < selected {
 					s.state = selected
 				}
