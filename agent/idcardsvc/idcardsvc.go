@@ -50,7 +50,7 @@ type Config struct {
 	// given only to callers that ask. Off, they are read on request.
 	ReadFingerprints bool
 	Reader           idcard.Options
-	Log           *slog.Logger
+	Log              *slog.Logger
 }
 
 // State is the reader's condition.
@@ -260,7 +260,7 @@ type watcher struct {
 	// have none). fpNext: read the next card with them, because a caller
 	// asked for them when the card was already read.
 	fpDone, fpNext bool
-	lastLook time.Time // when a request last made the reader look
+	lastLook       time.Time // when a request last made the reader look
 }
 
 func (s *Service) serve(ctx context.Context, port transport.Port, name string) {
