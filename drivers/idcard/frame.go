@@ -73,6 +73,7 @@ const (
 	BadChecksum FrameErrorKind = iota + 1 // XOR checksum did not match
 	BadLength                             // LEN outside [3, MaxLen]
 	Truncated                             // the bytes stopped before LEN was satisfied
+	Spliced                               // a whole preamble inside the frame: a cut-off frame run into the next
 )
 
 func (k FrameErrorKind) String() string {
@@ -83,6 +84,8 @@ func (k FrameErrorKind) String() string {
 		return "bad length"
 	case Truncated:
 		return "truncated"
+	case Spliced:
+		return "spliced into the next frame"
 	}
 	return fmt.Sprintf("FrameErrorKind(%d)", int(k))
 }
@@ -176,6 +179,14 @@ func (d *Decoder) Next() ([]byte, error) {
 		// good one).
 		d.drop(i + 1)
 		return nil, &FrameError{Kind: BadChecksum, Len: n, Discarded: i + 1}
+	}
+	if bytes.Contains(d.buf[lenAt+2:end-1], Preamble[:]) {
+		// A frame cut short, followed by the next frame, passes the one-byte
+		// XOR checksum one time in 256. Real frames do not contain a whole
+		// preamble (about one 30 01 reply in 10^9 would by chance), so
+		// treat it as a splice and look for the frame inside.
+		d.drop(i + 1)
+		return nil, &FrameError{Kind: Spliced, Len: n, Discarded: i + 1}
 	}
 	body := bytes.Clone(d.buf[lenAt+2 : end-1])
 	d.drop(end)
