@@ -291,6 +291,26 @@ func TestWebSocketEndToEnd(t *testing.T) {
 	result(t, validate, c.call("sim.idcard.remove", nil), "empty")
 	validate("notification", c.event("idcard.removed"))
 
+	// Fingerprints: only when asked, and exactly as on the card.
+	fpCard := protocol.Card{Type: "resident", Name: "赵敏", Sex: "女", Nation: "回", BirthDate: "1990-01-02",
+		Address: "山东省滕州市", IDNumber: "370481199001020026", Issuer: "滕州市公安局", ValidFrom: "2020-01-01",
+		ValidUntil: "2040-01-01", Photo: protocol.Photo{WLT: bytes.Repeat([]byte{7}, 1024)}, Fingerprint: bytes.Repeat([]byte{1, 2, 3, 4}, 256)}
+	result(t, validate, c.call("sim.idcard.place", map[string]any{"card": fpCard}), "empty")
+	ins := c.event("idcard.inserted")
+	if strings.Contains(string(ins), `"fingerprint"`) {
+		t.Errorf("an event carries fingerprints: %.200s", ins)
+	}
+	var fp protocol.IDCardReadResult
+	json.Unmarshal(result(t, validate, c.call("idcard.read", map[string]any{"timeoutMs": 3000, "fingerprint": true}), "idcardReadResult"), &fp)
+	if !bytes.Equal(fp.Card.Fingerprint, fpCard.Fingerprint) || fp.Card.Name != "赵敏" {
+		t.Errorf("fingerprint read: %d bytes, first %v", len(fp.Card.Fingerprint), fp.Card.Fingerprint[:min(8, len(fp.Card.Fingerprint))])
+	}
+	var nofp protocol.IDCardReadResult
+	json.Unmarshal(result(t, validate, c.call("idcard.read", map[string]any{"timeoutMs": 0}), "idcardReadResult"), &nofp)
+	if nofp.Card.Fingerprint != nil {
+		t.Error("fingerprints sent to a caller that did not ask")
+	}
+
 	// Personal data: the log shows the masked number only.
 	if l := logs.String(); strings.Contains(l, want.IDNumber) || !strings.Contains(l, "370481********4828") {
 		t.Errorf("log leaks the ID number or lacks the masked one:\n%s", l)

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,7 +81,9 @@ func (a *Agent) idcardRead(ctx context.Context, _ *rpc.Conn, params json.RawMess
 	defer card.Wipe()
 	out := a.wireCard(ctx, card)
 	if p.Fingerprint {
-		out.Fingerprint = card.Fingerprint
+		// A copy: card is wiped when this handler returns, before the
+		// result is marshalled.
+		out.Fingerprint = bytes.Clone(card.Fingerprint)
 	}
 	return protocol.IDCardReadResult{Card: out}, nil
 }

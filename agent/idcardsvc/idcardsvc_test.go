@@ -422,3 +422,45 @@ func TestFingerprintsOnAStrictReader(t *testing.T) {
 		link.Device.Close()
 	}
 }
+
+// Readers answer the presence probe for a departed card with 41, 80 or 81;
+// each means the card has gone.
+func TestRemovalSeenWhateverTheProbeSays(t *testing.T) {
+	for _, gone := range []idcard.Status{idcard.StatusReadFailed, idcard.StatusNoCard, idcard.StatusSelectFailed} {
+		link, err := simlink.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, GoneStatus: gone})
+		ctx, cancel := context.WithCancel(context.Background())
+		go sim.Serve(ctx, link.Device)
+		events := make(chan idcardsvc.Event, 100)
+		svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, Open: func(context.Context) (transport.Port, string, error) {
+			p, err := serialport.Open(link.Path, serialport.Config{})
+			return p, link.Path, err
+		}}, func(e idcardsvc.Event) { events <- e })
+		go svc.Run(ctx)
+		sim.Place(idcardsim.SampleCard())
+		if _, err := svc.Read(ctx, 2*time.Second, false); err != nil {
+			t.Fatal(err)
+		}
+		sim.Remove()
+		deadline := time.After(2 * time.Second)
+	wait:
+		for {
+			select {
+			case e := <-events:
+				if e.Kind == idcardsvc.CardRemoved {
+					break wait
+				}
+			case <-deadline:
+				t.Fatalf("probe answered %v: removal not seen", gone)
+			}
+		}
+		if _, err := svc.Read(ctx, 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
+			t.Fatalf("probe answered %v: read after removal: %v", gone, err)
+		}
+		cancel()
+		link.Device.Close()
+	}
+}

@@ -262,7 +262,7 @@ func parseReply(body []byte) (Reply, bool) {
 // that slipped past its exchange from being taken for the next one.
 func answers(c Command, rep Reply) bool {
 	switch rep.Status {
-	case StatusFound, StatusNoCard:
+	case StatusFound:
 		return c == CmdFind
 	case StatusNoContent:
 		return c == CmdReadAppendedAddr || c == CmdReadBaseFP
@@ -284,9 +284,9 @@ func answers(c Command, rep Reply) bool {
 			return len(rep.Data) == 16
 		}
 		return true
-	case StatusSelectFailed:
-		return c == CmdSelect
 	}
+	// A failure answers any command: readers say "no card" (80) or
+	// "select failed" (81) to a probe or a read when the card has gone.
 	return true
 }
 

@@ -223,11 +223,13 @@ func TestReaderSkipsStaleAndBogusFrames(t *testing.T) {
 			if n == 0 {
 				continue
 			}
-			// Answer a select: first a stale find reply, a bogus success
-			// frame for find, garbage, then the select reply.
+			// Answer a select: first a stale find reply, garbage, a stale
+			// read reply (far too long for a select), then the select
+			// reply.
 			dev.Write(idcard.EncodeResponse(0, 0, idcard.StatusFound, make([]byte, 4)))
 			dev.Write([]byte{0x13, 0x37, 0xAA})
-			dev.Write(idcard.EncodeResponse(0, 0, idcard.StatusNoCard, nil))
+			read := append([]byte{0x01, 0x00, 0x04, 0x00}, make([]byte, 1280)...)
+			dev.Write(idcard.EncodeResponse(0, 0, idcard.StatusOK, read))
 			dev.Write(idcard.EncodeResponse(0, 0, idcard.StatusOK, make([]byte, 8)))
 		}
 	}()

@@ -67,6 +67,9 @@ type Config struct {
 	// NoFingerprint makes 30 10 fail with "unauthorised" (23), like readers
 	// whose SAM may not read fingerprints.
 	NoFingerprint bool
+	// GoneStatus is how 30 03 answers when the card that was read has
+	// left (default 41, read failed); readers also use 80 or 81.
+	GoneStatus idcard.Status
 	// StrictSelect refuses select (81) for a card that was already read,
 	// as readers do that want the card placed again before it is read
 	// again; by default a read card may be selected and read once more.
@@ -293,7 +296,11 @@ func (s *Simulator) handle(body []byte) ([]byte, time.Duration) {
 				return fail(idcard.StatusCommand), d.AppendedAddress
 			}
 			if !present || s.state < selected {
-				return fail(idcard.StatusReadFailed), d.AppendedAddress
+				gone := s.cfg.GoneStatus
+				if gone == 0 {
+					gone = idcard.StatusReadFailed
+				}
+				return fail(gone), d.AppendedAddress
 			}
 			if s.card.AppendedAddress == "" {
 				return fail(idcard.StatusNoContent), d.AppendedAddress
