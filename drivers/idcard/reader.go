@@ -34,6 +34,11 @@ type Options struct {
 	// was lost, garbled or truncated, or that the reader itself received
 	// garbled (SW3 10/11).
 	Retries int
+	// LateWindow is how late a reply may still come after it was given
+	// up on. Until then no other command is sent, so that such a reply
+	// can never be taken for the answer to a different command (or to
+	// the same command about a different card).
+	LateWindow time.Duration
 }
 
 // DefaultOptions are the timings used when a field of Options is zero.
@@ -42,6 +47,7 @@ var DefaultOptions = Options{
 	ReadTimeout:  3 * time.Second,
 	FrameGap:     150 * time.Millisecond,
 	Retries:      2,
+	LateWindow:   4 * time.Second,
 }
 
 func (o Options) withDefaults() Options {
@@ -53,6 +59,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FrameGap <= 0 {
 		o.FrameGap = DefaultOptions.FrameGap
+	}
+	if o.LateWindow <= 0 {
+		o.LateWindow = DefaultOptions.LateWindow
 	}
 	if o.Retries < 0 {
 		o.Retries = 0
@@ -86,9 +95,12 @@ type Reader struct {
 	stats Stats
 	// noProbe is set once the reader answered 30 03 with "unknown command".
 	noProbe bool
-	// lateUntil closes the window in which a reply that timed out may
-	// still arrive (zero: no window open).
+	// lateUntil closes the window in which do waits for the late reply
+	// to the command it is about to send again (zero: none open).
 	lateUntil time.Time
+	// dirtyUntil is when the latest reply given up on can no longer
+	// come; a different command waits for it.
+	dirtyUntil time.Time
 }
 
 // NewReader returns a Reader speaking over t. Read on t should return 0, nil
@@ -122,23 +134,27 @@ type Reply struct {
 func (r *Reader) Exchange(ctx context.Context, c Command, data []byte, timeout time.Duration) (Reply, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.exchange(ctx, c, data, timeout)
+	return r.exchange(ctx, c, data, timeout, false)
 }
 
 // exchange sends c and waits for its reply.
 //
 // A reply that comes after its timeout must never be taken for the answer
 // to a later command: a read reply for the previous card arriving during
-// the next card's read would hand out the wrong person's data. So a
-// timeout opens a late window as long as the timeout itself; before the
-// next command goes out, the line is drained until the window closes (do
-// uses the window to accept the late reply to the same command instead).
-func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout time.Duration) (Reply, error) {
+// the next card's read would hand out the wrong person's data. So every
+// timeout marks the line dirty for LateWindow after that send, and a new
+// command (retry false) first drains the line until it is clean. A retry
+// of the same command goes out sooner (after do has waited the command's
+// own timeout once more for the late reply): any reply it then receives
+// answers the same question about the same card.
+func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout time.Duration, retry bool) (Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return Reply{}, err
 	}
-	if err := r.drainLate(ctx); err != nil {
-		return Reply{}, err
+	if !retry {
+		if err := r.drainUntil(ctx, r.dirtyUntil); err != nil {
+			return Reply{}, err
+		}
 	}
 	r.stats.Exchanges++
 	// Start clean: whatever is buffered now answers nothing we will ask.
@@ -148,10 +164,11 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 			return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, err)
 		}
 	}
+	sent := time.Now()
 	if _, err := r.t.Write(Encode(c, data...)); err != nil {
 		return Reply{}, fmt.Errorf("idcard: send %s: %w", c.Name, err)
 	}
-	deadline := time.Now().Add(timeout)
+	deadline := sent.Add(timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
@@ -162,18 +179,20 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	if !ok {
 		r.stats.Timeouts++
 		r.lateUntil = time.Now().Add(timeout)
+		if d := sent.Add(r.opts.LateWindow); d.After(r.dirtyUntil) {
+			r.dirtyUntil = d
+		}
 		return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
 	}
 	return rep, nil
 }
 
-// drainLate discards what arrives until the late window closes.
-func (r *Reader) drainLate(ctx context.Context) error {
-	if r.lateUntil.IsZero() {
+// drainUntil discards what arrives until t.
+func (r *Reader) drainUntil(ctx context.Context, t time.Time) error {
+	if !time.Now().Before(t) {
 		return nil
 	}
-	_, _, err := r.await(ctx, func(Reply) bool { return false }, r.lateUntil)
-	r.lateUntil = time.Time{}
+	_, _, err := r.await(ctx, func(Reply) bool { return false }, t)
 	return err
 }
 
@@ -310,7 +329,7 @@ func (r *Reader) do(ctx context.Context, c Command, timeout time.Duration) (Repl
 		if attempt > 0 {
 			r.stats.Retries++
 		}
-		rep, err = r.exchange(ctx, c, nil, timeout)
+		rep, err = r.exchange(ctx, c, nil, timeout, attempt > 0)
 		if errors.Is(err, ErrTimeout) {
 			// Wait out the late window before sending again: the reply
 			// may only be late, and two replies in flight could leak one

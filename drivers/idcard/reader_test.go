@@ -157,7 +157,7 @@ func TestFaultyLineNeverGivesWrongCard(t *testing.T) {
 	r := newRig(t, idcardsim.Config{
 		Delays: idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 2 * time.Millisecond, AppendedAddress: time.Millisecond},
 		Faults: idcardsim.Faults{Garble: 0.02, Drop: 0.015, Truncate: 0.015, Seed: 7},
-	}, idcard.Options{ShortTimeout: 60 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, FrameGap: 30 * time.Millisecond})
+	}, idcard.Options{ShortTimeout: 60 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, FrameGap: 30 * time.Millisecond, LateWindow: 250 * time.Millisecond})
 	ctx := ctxT(t, 60*time.Second)
 	cards := idcardsim.SampleCards()
 	ok, replace := 0, 0
@@ -291,7 +291,7 @@ func TestLateRepliesNeverGiveWrongCard(t *testing.T) {
 	r := newRig(t, idcardsim.Config{
 		Delays: idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 5 * time.Millisecond, AppendedAddress: time.Millisecond},
 		Faults: idcardsim.Faults{Late: 0.06, LateBy: 250 * time.Millisecond, Garble: 0.01, Seed: 11},
-	}, idcard.Options{ShortTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, FrameGap: 30 * time.Millisecond})
+	}, idcard.Options{ShortTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, FrameGap: 30 * time.Millisecond, LateWindow: 400 * time.Millisecond})
 	ctx := ctxT(t, 120*time.Second)
 	cards := idcardsim.SampleCards()
 	ok := 0
