@@ -94,7 +94,7 @@ type Event struct {
 // Errors returned by Read. Clients see them as protocol reasons.
 var (
 	ErrNoCard       = errors.New("no card on the reader")
-	ErrTimeout      = errors.New("no card was placed in time")
+	ErrTimeout      = errors.New("no card was read in time")
 	ErrNotFound     = errors.New("no ID card reader found")
 	ErrDisconnected = errors.New("the ID card reader is disconnected")
 	ErrBusy         = errors.New("the ID card reader is in use by another program")
@@ -192,18 +192,30 @@ func (s *Service) Read(ctx context.Context, timeout time.Duration, fingerprint b
 	if timeout > 0 {
 		req.deadline = time.Now().Add(timeout)
 	}
+	// The caller's time is kept even when the reader is slow to answer
+	// (retries on a bad line): a read that ends later is dropped.
+	limit := time.NewTimer(timeout + readGrace)
+	defer limit.Stop()
 	select {
 	case s.reqs <- req:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-limit.C:
+		return nil, fmt.Errorf("%w: the reader is busy", ErrTimeout)
 	}
 	select {
 	case res := <-req.reply:
 		return res.card, res.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-limit.C:
+		return nil, fmt.Errorf("%w: the reader did not answer in time", ErrTimeout)
 	}
 }
+
+// readGrace is how much longer than its timeout a read may take: the time
+// of one read of a card placed at the last moment.
+const readGrace = 2 * time.Second
 
 // Run opens the reader and serves it until ctx ends, opening it again
 // whenever it goes away. It returns nil when ctx ends.
@@ -250,7 +262,11 @@ type watcher struct {
 	r       *idcard.Reader
 	port    string
 	current *idcard.Card
-	noProbe bool
+	// check is how this reader tells whether a card it has read is still
+	// in the field; learnt after the first good read (calibrate).
+	check presenceCheck
+	// polls counts watcher polls, to space out costly presence checks.
+	polls int
 	// replaced is set after a failed read was reported, so that the
 	// person is told once per placement.
 	replaced bool
@@ -342,40 +358,112 @@ type presence int
 const (
 	present presence = iota
 	gone
-	unsure // no clear answer (the line failed, or no probe on this reader)
+	unsure // no clear answer: the line failed, or this reader cannot tell
 )
 
-// probe asks the reader whether the card read last is still in the field.
-func (w *watcher) probe(ctx context.Context) presence {
+// presenceCheck is a way to ask a reader whether the card it has read is
+// still in the field. Readers differ (idcard-protocol.md §3.4): most answer
+// the 30 03 probe; some only allow the card to be read again; some allow
+// neither, and then only a new placement can be seen.
+type presenceCheck int
+
+const (
+	checkUnknown presenceCheck = iota // not calibrated yet
+	checkProbe                        // 30 03: 90/91 present, a failure gone
+	checkReread                       // 30 01 again: the same card present, a failure gone
+	checkNone                         // nothing works: the card is assumed present until a new one is found
+)
+
+// rereadEvery spaces re-reads (a whole 30 01) to one in four polls.
+const rereadEvery = 4
+
+// calibrate finds out, right after a good read, which presence check this
+// reader answers truthfully. The card is almost surely still in the field,
+// but a quick hand may already have lifted it, so an answer of "gone" is
+// checked against a re-read before it is believed either way.
+func (w *watcher) calibrate(ctx context.Context) {
 	there, err := w.r.Probe(ctx)
+	unsupported := errors.Is(err, idcard.ErrProbeUnsupported)
 	switch {
-	case errors.Is(err, idcard.ErrProbeUnsupported):
-		w.noProbe = true
-		return unsure
-	case err != nil:
+	case err == nil && there:
+		w.check = checkProbe
+		return
+	case err != nil && !unsupported:
 		w.note(err)
-		return unsure
-	case there:
-		w.note(nil)
-		return present
+		return // no clear answer; calibrate after the next read
 	}
-	return gone
+	card, err := w.r.Reread(ctx)
+	defer card.Wipe()
+	var se *idcard.StatusError
+	switch {
+	case err == nil && idcard.SameCard(card, w.current):
+		w.check = checkReread // the probe is missing or says "gone" wrongly
+	case err == nil:
+		// Another card was read: the field changed under us. Decide later.
+	case errors.As(err, &se) && unsupported:
+		w.check = checkNone
+		w.s.cfg.Log.Warn("this reader cannot tell when a card leaves (no 30 03 probe, no re-read); a card is taken to be there until another is placed")
+	case errors.As(err, &se):
+		// Probe and re-read agree: the card has gone already.
+		w.dropCurrent(true)
+	default:
+		w.note(err)
+	}
+}
+
+// probe asks the reader whether the card read last is still in the field.
+// With a new card found by a re-read, it makes that the current card.
+func (w *watcher) probe(ctx context.Context) presence {
+	switch w.check {
+	case checkProbe:
+		there, err := w.r.Probe(ctx)
+		switch {
+		case err != nil:
+			w.note(err)
+			return unsure
+		case there:
+			w.note(nil)
+			return present
+		}
+		return gone
+	case checkReread:
+		card, err := w.r.Reread(ctx)
+		var se *idcard.StatusError
+		switch {
+		case err == nil && idcard.SameCard(card, w.current):
+			card.Wipe()
+			w.note(nil)
+			return present
+		case err == nil:
+			w.dropCurrent(true)
+			w.adopt(card, false)
+			return present
+		case errors.As(err, &se):
+			w.note(err)
+			return gone
+		}
+		w.note(err)
+	}
+	return unsure
 }
 
 // poll is one look at the reader: is the card still there, or is there a
 // new one?
 func (w *watcher) poll(ctx context.Context) {
-	if w.current != nil && !w.noProbe {
-		switch w.probe(ctx) {
-		case present:
-			return
-		case unsure:
-			if !w.noProbe {
-				return // look again next time
+	w.polls++
+	if w.current != nil {
+		switch {
+		case w.check == checkProbe || w.check == checkReread && w.polls%rereadEvery == 0:
+			switch w.probe(ctx) {
+			case present, unsure:
+				return
+			case gone:
+				w.dropCurrent(true)
 			}
-		case gone:
-			w.dropCurrent(true)
+		case w.check == checkReread:
+			return // re-read only every rereadEvery polls
 		}
+		// Without a presence check only a new placement can be seen.
 	}
 	w.readNew(ctx, w.wantFingerprints(false))
 }
@@ -411,14 +499,11 @@ func (w *watcher) readNew(ctx context.Context, fingerprint bool) error {
 			return nil
 		}
 		w.dropCurrent(true)
-		w.current = card
-		w.fpDone = fingerprint
-		if fingerprint {
-			w.fpNext = false
-		}
-		w.s.cfg.Log.Info("ID card read", "type", card.Type, "id", idnumber.Mask(card.IDNumber), "port", w.port)
-		w.s.emit(Event{Kind: CardInserted, Card: cloneCard(card)})
+		w.adopt(card, fingerprint)
 		w.answerWaiters(ctx)
+		if w.check == checkUnknown {
+			w.calibrate(ctx)
+		}
 		return nil
 	case errors.Is(err, idcard.ErrNoCard):
 		if w.replaced && w.current == nil {
@@ -441,6 +526,17 @@ func (w *watcher) readNew(ctx context.Context, fingerprint bool) error {
 	// Other failures (the reader not answering, gone) are reflected in
 	// the reader's status by note.
 	return err
+}
+
+// adopt makes card the one on the reader and tells clients.
+func (w *watcher) adopt(card *idcard.Card, fingerprint bool) {
+	w.current = card
+	w.fpDone = fingerprint
+	if fingerprint {
+		w.fpNext = false
+	}
+	w.s.cfg.Log.Info("ID card read", "type", card.Type, "id", idnumber.Mask(card.IDNumber), "port", w.port)
+	w.s.emit(Event{Kind: CardInserted, Card: cloneCard(card)})
 }
 
 // dropCurrent forgets the card on the reader, wiping its data, and tells
@@ -495,7 +591,7 @@ func (w *watcher) handle(ctx context.Context, req *request) {
 // dropped.
 func (w *watcher) verifyCurrent(ctx context.Context, fingerprint bool) {
 	err := w.readNew(ctx, w.wantFingerprints(fingerprint))
-	if err == nil || !errors.Is(err, idcard.ErrNoCard) || w.noProbe {
+	if err == nil || !errors.Is(err, idcard.ErrNoCard) {
 		return
 	}
 	if w.probe(ctx) == gone {

@@ -232,7 +232,8 @@ func TestReadSemantics(t *testing.T) {
 	}
 }
 
-// Without a 30 03 probe the service still notices a new placement.
+// Without a 30 03 probe the service still notices a new placement, and
+// (on a reader that allows a re-read) a removal.
 func TestNoProbeReader(t *testing.T) {
 	link, err := simlink.New()
 	if err != nil {
@@ -257,6 +258,23 @@ func TestNoProbeReader(t *testing.T) {
 	sim.Place(cards[1])
 	if c, err := svc.Read(ctx, 2*time.Second, false); err != nil || c.Fields != cards[1].Fields {
 		t.Fatalf("read after replacing the card: %v %s", err, name(c))
+	}
+	// This reader allows a re-read, so a removal is still seen.
+	sim.Remove()
+	deadline := time.After(2 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Kind != idcardsvc.CardRemoved {
+				continue
+			}
+			if _, err := svc.Read(ctx, 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
+				t.Fatalf("read after removal: %v", err)
+			}
+			return
+		case <-deadline:
+			t.Fatal("removal not seen on a reader without 30 03")
+		}
 	}
 }
 

@@ -575,6 +575,21 @@ func (r *Reader) Probe(ctx context.Context) (present bool, err error) {
 	return false, err
 }
 
+// Reread reads the text and photo again (30 01) without find or select.
+// Readers that allow it answer for the card still in the field and fail
+// when it has gone, which makes it a presence check for readers without
+// 30 03; readers that want the card placed again fail either way, so try
+// it right after a good read before relying on it.
+func (r *Reader) Reread(ctx context.Context) (*Card, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rep, err := r.do(ctx, CmdReadBase, r.opts.ReadTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRead(CmdReadBase, rep.Data)
+}
+
 // ErrProbeUnsupported means the reader cannot tell whether a card is still in
 // the field.
 var ErrProbeUnsupported = errors.New("idcard: reader has no card presence probe (30 03)")

@@ -115,6 +115,9 @@ func Lookup(code string) (Region, bool) {
 	if !isCode(code) {
 		return Region{}, false
 	}
+	if name, ok := permitAreas[code]; ok {
+		return Region{Code: code, Province: name, Level: LevelProvince, Exact: true}, true
+	}
 	t := table()
 	r := Region{Code: code}
 	var ok bool
@@ -135,6 +138,11 @@ func Lookup(code string) (Region, bool) {
 	_, r.Exact = t[code]
 	return r, true
 }
+
+// permitAreas are area codes outside GB/T 2260 that ID numbers carry: the
+// residence permits of Taiwan residents ('J' cards, since 2018-09-01) use
+// 830000, next to 810000 Hong Kong and 820000 Macau, which are in the table.
+var permitAreas = map[string]string{"830000": "台湾地区"}
 
 // LookupID returns the region of the address code at the start of an
 // identity number (any string whose first six bytes are the code). It

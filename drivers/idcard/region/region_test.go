@@ -26,7 +26,6 @@ func TestLookup(t *testing.T) {
 		{"469001", Region{Code: "469001", Province: "海南省", County: "五指山市", Level: LevelCounty, Exact: true}},
 		{"810000", Region{Code: "810000", Province: "香港特别行政区", Level: LevelProvince, Exact: true}},
 		{"820000", Region{Code: "820000", Province: "澳门特别行政区", Level: LevelProvince, Exact: true}},
-		{"830000", Region{}}, // Taiwan permits use 830000; the table has 710000.
 		{"710000", Region{Code: "710000", Province: "台湾省", Level: LevelProvince, Exact: true}},
 	}
 	for _, tc := range tests {
@@ -111,5 +110,12 @@ func TestParseSkipsBadLines(t *testing.T) {
 	m := parse("# comment\n110000\t北京市\r\nbad\n12345\tx\n120000\t\n130000\t河北省")
 	if len(m) != 2 || m["110000"] != "北京市" || m["130000"] != "河北省" {
 		t.Fatalf("parse = %v", m)
+	}
+}
+
+func TestTaiwanResidencePermitArea(t *testing.T) {
+	r, ok := LookupID("830000199211300026")
+	if !ok || r.String() != "台湾地区" || !r.Exact {
+		t.Fatalf("830000: %+v %v", r, ok)
 	}
 }
