@@ -213,9 +213,9 @@ func (s *Service) Read(ctx context.Context, timeout time.Duration, fingerprint b
 	}
 }
 
-// readGrace is how much longer than its timeout a read may take: the time
-// of one read of a card placed at the last moment.
-const readGrace = 2 * time.Second
+// readGrace is how much longer than its timeout a read may take: one read
+// of a card placed at the last moment, with one lost reply retried.
+const readGrace = 5 * time.Second
 
 // Run opens the reader and serves it until ctx ends, opening it again
 // whenever it goes away. It returns nil when ctx ends.

@@ -113,6 +113,10 @@ var ErrCorruptFrame = errors.New("idcard: corrupted frame")
 // panics, whatever it is fed. The zero value is ready to use.
 type Decoder struct {
 	buf []byte
+	// holding: a verified frame is held back until the frame that may
+	// start inside it has arrived (see inner), or Abandon releases it
+	// (release).
+	holding, release bool
 	// Garbage counts bytes dropped while searching for a preamble.
 	Garbage int
 }
@@ -130,7 +134,7 @@ func (d *Decoder) Pending() bool {
 }
 
 // Reset drops everything buffered.
-func (d *Decoder) Reset() { d.buf = d.buf[:0] }
+func (d *Decoder) Reset() { d.buf, d.holding, d.release = d.buf[:0], false, false }
 
 // Next returns the body of the next complete, verified frame: the bytes
 // between LEN and CHK (CMD PARA DATA for host frames, SW1 SW2 SW3 DATA for
@@ -180,24 +184,77 @@ func (d *Decoder) Next() ([]byte, error) {
 		d.drop(i + 1)
 		return nil, &FrameError{Kind: BadChecksum, Len: n, Discarded: i + 1}
 	}
-	if bytes.Contains(d.buf[lenAt+2:end-1], Preamble[:]) {
-		// A frame cut short, followed by the next frame, passes the one-byte
-		// XOR checksum one time in 256. Real frames do not contain a whole
-		// preamble (about one 30 01 reply in 10^9 would by chance), so
-		// treat it as a splice and look for the frame inside.
+	switch d.inner(lenAt+2, end) {
+	case innerFrame:
+		d.holding, d.release = false, false
 		d.drop(i + 1)
 		return nil, &FrameError{Kind: Spliced, Len: n, Discarded: i + 1}
+	case innerIncomplete:
+		if !d.release {
+			d.holding = true
+			return nil, ErrNeedMore
+		}
 	}
+	d.holding, d.release = false, false
 	body := bytes.Clone(d.buf[lenAt+2 : end-1])
 	d.drop(end)
 	return body, nil
 }
 
+type innerState int
+
+const (
+	noInner         innerState = iota
+	innerFrame                 // a whole, verified frame starts inside and ends beyond
+	innerIncomplete            // one may: its bytes have not all arrived
+)
+
+// inner looks inside a verified frame body (buf[from:end]) for a preamble
+// that starts a frame running past the end. That is what a frame cut short
+// and followed by the next frame looks like; its XOR checksum verifies one
+// time in 256. Frame data may contain a preamble legitimately (a photo is
+// any bytes), so only a whole inner frame whose own checksum verifies
+// counts: the outer one is then a splice. While the inner frame's bytes
+// are still coming, the decoder holds the outer frame; Abandon releases it.
+func (d *Decoder) inner(from, end int) innerState {
+	for off := from; off < end; {
+		p := bytes.Index(d.buf[off:end], Preamble[:])
+		if p < 0 {
+			return noInner
+		}
+		q := off + p
+		off = q + 1
+		lenAt := q + len(Preamble)
+		if lenAt+2 > len(d.buf) {
+			return innerIncomplete
+		}
+		n := int(d.buf[lenAt])<<8 | int(d.buf[lenAt+1])
+		innerEnd := lenAt + 2 + n
+		if n < minLen || n > MaxLen || innerEnd <= end {
+			continue
+		}
+		if innerEnd > len(d.buf) {
+			return innerIncomplete
+		}
+		if checksum(d.buf[lenAt:innerEnd-1]) == d.buf[innerEnd-1] {
+			return innerFrame
+		}
+	}
+	return noInner
+}
+
 // Abandon gives up on an incomplete frame at the head of the buffer (its
 // remaining bytes never came) and resynchronises past its start. It returns
 // the *FrameError describing what was dropped, or nil when nothing was
-// pending.
+// pending — or when the head is a whole frame held back only because a
+// preamble inside it might have started another: Next then delivers it.
 func (d *Decoder) Abandon() error {
+	if d.holding {
+		// The frame that might have started inside the held one never
+		// came: the held frame is genuine. Next delivers it.
+		d.release = true
+		return nil
+	}
 	i := bytes.Index(d.buf, syncMark)
 	if i < 0 {
 		return nil

@@ -2,10 +2,14 @@ package idcard
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -313,5 +317,50 @@ func TestDecodeSplicedFrame(t *testing.T) {
 	}
 	if found == 0 {
 		t.Fatal("the good frame after a splice was never found")
+	}
+}
+
+// A frame whose data contains a whole preamble (a photo is any bytes; one
+// simulator fills its sample photos with frame-like bytes) is genuine when
+// no verified frame starts inside it: it is delivered, at once when the
+// inner "frame" cannot be one, or after Abandon when its bytes never come.
+func TestDecodeFrameWithPreambleInside(t *testing.T) {
+	inner := EncodeResponse(0, 0, StatusOK, make([]byte, 1284)) // a "frame" longer than its host
+	data := append(append([]byte(nil), inner[:40]...), bytes.Repeat([]byte{0x5A}, 100)...)
+	good := EncodeResponse(0, 0, StatusOK, data)
+	var d Decoder
+	d.Feed(good)
+	if _, err := d.Next(); !errors.Is(err, ErrNeedMore) {
+		t.Fatalf("got %v; want the frame held while the inner one may still come", err)
+	}
+	if err := d.Abandon(); err != nil {
+		t.Fatalf("Abandon of a held frame: %v", err)
+	}
+	body, err := d.Next()
+	if err != nil || !bytes.Equal(body, good[7:len(good)-1]) {
+		t.Fatalf("held frame not delivered: %v", err)
+	}
+	// When the bytes after it show the inner frame cannot verify, it is
+	// delivered without waiting.
+	var d2 Decoder
+	d2.Feed(good)
+	d2.Feed(bytes.Repeat([]byte{0x00}, 1400))
+	if body, err := d2.Next(); err != nil || !bytes.Equal(body, good[7:len(good)-1]) {
+		t.Fatalf("frame with a false inner preamble: %v", err)
+	}
+	// Through a Reader, over a pipe: delivered after the frame gap.
+	host, dev := transport.Pipe()
+	defer dev.Close()
+	go func() {
+		buf := make([]byte, 64)
+		if n, _ := dev.Read(buf); n > 0 {
+			dev.Write(EncodeResponse(0, 0, StatusOK, append([]byte{0x01, 0x00, 0x04, 0x00}, append(make([]byte, 256), append(inner[:40], make([]byte, 1024-40)...)...)...)))
+		}
+	}()
+	r := NewReader(host, Options{ReadTimeout: time.Second, FrameGap: 30 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := r.do(ctx, CmdReadBase, time.Second); err != nil {
+		t.Fatalf("read reply with a preamble in its photo: %v", err)
 	}
 }

@@ -25,7 +25,8 @@ type Options struct {
 	// commands. Vendors allow 100–150 ms; the default is generous.
 	ShortTimeout time.Duration
 	// ReadTimeout bounds the reply to the read commands (30 01, 30 10),
-	// which take hundreds of milliseconds plus ~200 ms of wire time.
+	// which take hundreds of milliseconds plus up to 200 ms of wire time
+	// (vendor code allows 2.8 s at most).
 	ReadTimeout time.Duration
 	// FrameGap is how long a frame may stall half-way before it is given
 	// up as truncated.
@@ -44,7 +45,7 @@ type Options struct {
 // DefaultOptions are the timings used when a field of Options is zero.
 var DefaultOptions = Options{
 	ShortTimeout: 500 * time.Millisecond,
-	ReadTimeout:  3 * time.Second,
+	ReadTimeout:  2 * time.Second,
 	FrameGap:     150 * time.Millisecond,
 	Retries:      2,
 	LateWindow:   4 * time.Second,
@@ -178,7 +179,7 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	}
 	if !ok {
 		r.stats.Timeouts++
-		r.lateUntil = time.Now().Add(timeout)
+		r.lateUntil = time.Now().Add(min(timeout, retryWindow))
 		if d := sent.Add(r.opts.LateWindow); d.After(r.dirtyUntil) {
 			r.dirtyUntil = d
 		}
@@ -186,6 +187,11 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	}
 	return rep, nil
 }
+
+// retryWindow bounds how long do waits for a late reply before it sends the
+// command again. A reply later than that is still kept from other
+// commands by LateWindow.
+const retryWindow = time.Second
 
 // drainUntil discards what arrives until t.
 func (r *Reader) drainUntil(ctx context.Context, t time.Time) error {
