@@ -330,6 +330,11 @@ func (w *watcher) checkSAM(ctx context.Context) {
 		return
 	}
 	w.s.setStatus(Status{State: Connected, Port: w.port})
+	// Learn now whether fingerprints can be read at all, so that a caller
+	// asking for them is never told to place a card again for nothing.
+	if err := w.r.CheckFingerprints(ctx); isGone(err) {
+		w.gone = err
+	}
 }
 
 // note records what an exchange says about the reader itself: gone, not
@@ -602,7 +607,7 @@ func (w *watcher) verifyCurrent(ctx context.Context, fingerprint bool) {
 // answer gives req the current card, reading the fingerprints first when
 // they were asked for and not read yet.
 func (w *watcher) answer(ctx context.Context, req *request) {
-	if req.fingerprint && !w.fpDone {
+	if req.fingerprint && !w.fpDone && w.r.ReadsFingerprints() {
 		// Some readers let a card that was read be selected again;
 		// others want it placed again first.
 		err := w.r.Select(ctx)

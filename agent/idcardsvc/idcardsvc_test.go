@@ -482,3 +482,41 @@ func TestRemovalSeenWhateverTheProbeSays(t *testing.T) {
 		link.Device.Close()
 	}
 }
+
+// A reader that cannot read fingerprints answers every request for them
+// with the card alone, not with "place it again".
+func TestFingerprintsOnAReaderWithout(t *testing.T) {
+	link, err := simlink.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, StrictSelect: true, NoFingerprint: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer link.Device.Close()
+	go sim.Serve(ctx, link.Device)
+	events := make(chan idcardsvc.Event, 100)
+	svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, Open: func(context.Context) (transport.Port, string, error) {
+		p, err := serialport.Open(link.Path, serialport.Config{})
+		return p, link.Path, err
+	}}, func(e idcardsvc.Event) { events <- e })
+	go svc.Run(ctx)
+	for i, card := range idcardsim.SampleCards()[:3] {
+		sim.Place(card)
+		for e := range events {
+			if e.Kind == idcardsvc.CardInserted {
+				break
+			}
+		}
+		got, err := svc.Read(ctx, time.Second, true)
+		if err != nil || got.Fields != card.Fields || got.Fingerprint != nil {
+			t.Fatalf("card %d: %v", i, err)
+		}
+		sim.Remove()
+		for e := range events {
+			if e.Kind == idcardsvc.CardRemoved {
+				break
+			}
+		}
+	}
+}

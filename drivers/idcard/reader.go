@@ -96,6 +96,9 @@ type Reader struct {
 	stats Stats
 	// noProbe is set once the reader answered 30 03 with "unknown command".
 	noProbe bool
+	// noFingerprint is set once the reader refused 30 10 (unknown command
+	// or not authorised): it cannot read fingerprints.
+	noFingerprint bool
 	// lateUntil closes the window in which do waits for the late reply
 	// to the command it is about to send again (zero: none open).
 	lateUntil time.Time
@@ -464,8 +467,12 @@ func (r *Reader) readSelected(ctx context.Context, o ReadOptions) (*Card, error)
 	if o.Fingerprint {
 		cmd = CmdReadBaseFP
 	}
+	if cmd == CmdReadBaseFP && r.noFingerprint {
+		cmd = CmdReadBase
+	}
 	rep, err := r.do(ctx, cmd, r.opts.ReadTimeout)
 	if cmd == CmdReadBaseFP && (errors.Is(err, ErrUnknownCommand) || errors.Is(err, ErrUnauthorized)) {
+		r.noFingerprint = true
 		cmd = CmdReadBase
 		rep, err = r.do(ctx, cmd, r.opts.ReadTimeout)
 	}
@@ -579,6 +586,34 @@ func (r *Reader) Probe(ctx context.Context) (present bool, err error) {
 		return false, nil
 	}
 	return false, err
+}
+
+// CheckFingerprints asks the reader, with no card selected, whether it
+// knows 30 10 at all: readers without fingerprint support answer "unknown
+// command" or "not authorised" whatever is in the field, others a failure
+// about the card. The answer is remembered for ReadsFingerprints. Only a
+// lost line is an error.
+func (r *Reader) CheckFingerprints(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rep, err := r.exchange(ctx, CmdReadBaseFP, nil, r.opts.ShortTimeout, false)
+	switch {
+	case errors.Is(err, ErrTimeout):
+		return nil // a reader that ignores what it does not know: still unknown
+	case err != nil:
+		return err
+	case rep.Status == StatusCommand || rep.Status == StatusUnauthorized:
+		r.noFingerprint = true
+	}
+	return nil
+}
+
+// ReadsFingerprints reports whether the reader may read fingerprints: false
+// once it has refused 30 10.
+func (r *Reader) ReadsFingerprints() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.noFingerprint
 }
 
 // Reread reads the text and photo again (30 01) without find or select.
