@@ -608,23 +608,54 @@ func (w *watcher) verifyCurrent(ctx context.Context, fingerprint bool) {
 // they were asked for and not read yet.
 func (w *watcher) answer(ctx context.Context, req *request) {
 	if req.fingerprint && !w.fpDone && w.r.ReadsFingerprints() {
-		// Some readers let a card that was read be selected again;
-		// others want it placed again first.
-		err := w.r.Select(ctx)
-		var card *idcard.Card
-		if err == nil {
-			card, err = w.r.ReadSelected(ctx, idcard.ReadOptions{Fingerprint: true, SkipAppendedAddress: true})
-		}
+		card, err := w.readAgainWithFingerprints(ctx)
 		w.note(err)
-		if err != nil {
+		switch {
+		case err != nil:
 			w.fpNext = true
 			req.reply <- result{err: fmt.Errorf("%w (the card was read without fingerprints; placed again, it is read with them): %v", ErrReplace, err)}
 			return
+		case idcard.SameCard(card, w.current) || card.Fields == w.current.Fields:
+			w.current.Fingerprint, w.fpDone = card.Fingerprint, true
+			card.Fingerprint = nil // now the current card's
+			card.Wipe()
+		default: // another card was placed meanwhile
+			w.dropCurrent(true)
+			w.adopt(card, true)
 		}
-		w.current.Fingerprint, w.fpDone = card.Fingerprint, true
 	}
 	req.reply <- result{card: cloneCard(w.current)}
 }
+
+// readAgainWithFingerprints reads the card in the field again, with its
+// fingerprints. Some readers let a card that was read be selected again.
+// Others refuse until it has left the field; for those the SAM is reset,
+// which restarts the reader's RF side, and the card is found anew — as
+// vendor SDKs do after SDT_ResetSAM.
+func (w *watcher) readAgainWithFingerprints(ctx context.Context) (*idcard.Card, error) {
+	err := w.r.Select(ctx)
+	if err == nil {
+		return w.r.ReadSelected(ctx, idcard.ReadOptions{Fingerprint: true, SkipAppendedAddress: true})
+	}
+	if !errors.Is(err, idcard.ErrSelectFailed) {
+		return nil, err
+	}
+	if err := w.r.ResetSAM(ctx); err != nil {
+		return nil, err
+	}
+	// Wait for the SAM to come back: vendors poll its status (up to 2 s).
+	deadline := time.Now().Add(samRestart)
+	for w.r.SAMStatus(ctx) != nil {
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, fmt.Errorf("the SAM did not come back within %v of a reset", samRestart)
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
+	return w.r.ReadCard(ctx, idcard.ReadOptions{Fingerprint: true})
+}
+
+// samRestart bounds the wait for the SAM after a reset.
+const samRestart = 3 * time.Second
 
 func (w *watcher) answerWaiters(ctx context.Context) {
 	for _, q := range w.waiters {

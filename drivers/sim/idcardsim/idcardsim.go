@@ -248,6 +248,10 @@ func (s *Simulator) handle(body []byte) ([]byte, time.Duration) {
 			return fail(idcard.StatusSAMSelfTestFailed), d.SAM
 		case cmd.CMD == 0x12:
 			return ok(s.cfg.SAMID[:]), d.SAM
+		case cmd.CMD == 0x10 && present:
+			// A reset restarts the RF side: the card in the field is
+			// found anew.
+			s.state = inField
 		}
 		return ok(nil), d.SAM
 	case 0x20:
