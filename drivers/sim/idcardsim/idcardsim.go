@@ -372,11 +372,17 @@ func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte,
 	const chunk = 64
 	for off := 0; off < len(reply); off += chunk {
 		end := min(off+chunk, len(reply))
+		last := end == len(reply)
 		at := start
 		if s.cfg.Baud > 0 {
 			at = start.Add(WireTime(end, s.cfg.Baud))
+			if !last {
+				// Early rather than late: a timer that fires late here
+				// must not push the final byte past its time.
+				at = at.Add(-2 * time.Millisecond)
+			}
 		}
-		if !waitUntil(ctx, at, end == len(reply)) {
+		if !waitUntil(ctx, at, last) {
 			return nil
 		}
 		if _, err := port.Write(reply[off:end]); err != nil {
