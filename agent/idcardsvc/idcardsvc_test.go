@@ -36,15 +36,25 @@ type bench struct {
 var fastDelays = idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 5 * time.Millisecond, AppendedAddress: time.Millisecond, SAM: time.Millisecond}
 
 func newBench(t testing.TB, poll time.Duration) *bench {
+	return newBenchWith(t, idcardsim.Config{Delays: fastDelays}, poll, nil)
+}
+
+// newBenchWith is newBench with a simulator of the given kind and, if
+// tweak is not nil, a changed service configuration.
+func newBenchWith(t testing.TB, simCfg idcardsim.Config, poll time.Duration, tweak func(*idcardsvc.Config)) *bench {
 	t.Helper()
-	b := &bench{t: t, sim: idcardsim.New(idcardsim.Config{Delays: fastDelays}), events: make(chan idcardsvc.Event, 1000)}
+	b := &bench{t: t, sim: idcardsim.New(simCfg), events: make(chan idcardsvc.Event, 1000)}
 	b.plug()
-	b.svc = idcardsvc.New(idcardsvc.Config{
+	cfg := idcardsvc.Config{
 		Open:          b.open,
 		PollInterval:  poll,
 		RetryInterval: 5 * time.Millisecond,
 		Reader:        idcard.Options{ShortTimeout: 200 * time.Millisecond, ReadTimeout: 500 * time.Millisecond, FrameGap: 50 * time.Millisecond},
-	}, func(e idcardsvc.Event) {
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	b.svc = idcardsvc.New(cfg, func(e idcardsvc.Event) {
 		select {
 		case b.events <- e:
 		default:
@@ -235,46 +245,23 @@ func TestReadSemantics(t *testing.T) {
 // Without a 30 03 probe the service still notices a new placement, and
 // (on a reader that allows a re-read) a removal.
 func TestNoProbeReader(t *testing.T) {
-	link, err := simlink.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, NoAppendedAddressCommand: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go sim.Serve(ctx, link.Device)
-	events := make(chan idcardsvc.Event, 100)
-	svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, Open: func(context.Context) (transport.Port, string, error) {
-		p, err := serialport.Open(link.Path, serialport.Config{})
-		return p, link.Path, err
-	}}, func(e idcardsvc.Event) { events <- e })
-	go svc.Run(ctx)
+	b := newBenchWith(t, idcardsim.Config{Delays: fastDelays, NoAppendedAddressCommand: true}, 20*time.Millisecond, nil)
+	ctx := context.Background()
 	cards := idcardsim.SampleCards()
-	sim.Place(cards[0])
-	if c, err := svc.Read(ctx, 2*time.Second, false); err != nil || c.Fields != cards[0].Fields {
+	b.sim.Place(cards[0])
+	if c, err := b.svc.Read(ctx, 2*time.Second, false); err != nil || c.Fields != cards[0].Fields {
 		t.Fatalf("first read: %v", err)
 	}
-	sim.Remove()
-	sim.Place(cards[1])
-	if c, err := svc.Read(ctx, 2*time.Second, false); err != nil || c.Fields != cards[1].Fields {
+	b.sim.Remove()
+	b.sim.Place(cards[1])
+	if c, err := b.svc.Read(ctx, 2*time.Second, false); err != nil || c.Fields != cards[1].Fields {
 		t.Fatalf("read after replacing the card: %v %s", err, name(c))
 	}
 	// This reader allows a re-read, so a removal is still seen.
-	sim.Remove()
-	deadline := time.After(2 * time.Second)
-	for {
-		select {
-		case e := <-events:
-			if e.Kind != idcardsvc.CardRemoved {
-				continue
-			}
-			if _, err := svc.Read(ctx, 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
-				t.Fatalf("read after removal: %v", err)
-			}
-			return
-		case <-deadline:
-			t.Fatal("removal not seen on a reader without 30 03")
-		}
+	b.sim.Remove()
+	b.next(idcardsvc.CardRemoved, 2*time.Second)
+	if _, err := b.svc.Read(ctx, 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
+		t.Fatalf("read after removal: %v", err)
 	}
 }
 
@@ -397,51 +384,30 @@ func TestHundredUnplugCyclesLeakNothing(t *testing.T) {
 // ReadFingerprints they are there at once.
 func TestFingerprintsOnAStrictReader(t *testing.T) {
 	for _, eager := range []bool{false, true} {
-		link, err := simlink.New()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, StrictSelect: true})
-		ctx, cancel := context.WithCancel(context.Background())
-		go sim.Serve(ctx, link.Device)
-		events := make(chan idcardsvc.Event, 100)
-		svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, ReadFingerprints: eager, Open: func(context.Context) (transport.Port, string, error) {
-			p, err := serialport.Open(link.Path, serialport.Config{})
-			return p, link.Path, err
-		}}, func(e idcardsvc.Event) { events <- e })
-		go svc.Run(ctx)
-		card := idcardsim.SampleCard()
-		card.Fingerprint = make([]byte, 1024)
-		card.Fingerprint[1000] = 0x5A
-		sim.Place(card)
-		for e := range events {
-			if e.Kind == idcardsvc.CardInserted {
-				break
-			}
-		}
-		got, err := svc.Read(ctx, time.Second, true)
-		if eager {
-			if err != nil || len(got.Fingerprint) != 1024 || got.Fingerprint[1000] != 0x5A {
-				t.Fatalf("eager: %v", err)
-			}
-		} else {
-			// The reader refuses to select the card again; a SAM reset
-			// lets it be found anew.
+		t.Run(fmt.Sprintf("ReadFingerprints=%v", eager), func(t *testing.T) {
+			b := newBenchWith(t, idcardsim.Config{Delays: fastDelays, StrictSelect: true}, 20*time.Millisecond,
+				func(c *idcardsvc.Config) { c.ReadFingerprints = eager })
+			card := idcardsim.SampleCard()
+			card.Fingerprint = make([]byte, 1024)
+			card.Fingerprint[1000] = 0x5A
+			b.sim.Place(card)
+			b.next(idcardsvc.CardInserted, 2*time.Second)
+			// Eager: read with the card. Otherwise the reader refuses to
+			// select the card again, and a SAM reset lets it be found anew.
+			got, err := b.svc.Read(context.Background(), time.Second, true)
 			if err != nil || len(got.Fingerprint) != 1024 || got.Fingerprint[1000] != 0x5A {
 				t.Fatalf("fingerprints of a card already read on a strict reader: %v", err)
 			}
 			resets := 0
-			for _, c := range sim.Commands() {
+			for _, c := range b.sim.Commands() {
 				if c.CMD == 0x10 {
 					resets++
 				}
 			}
-			if resets != 1 {
-				t.Fatalf("%d SAM resets, want 1", resets)
+			if want := map[bool]int{false: 1, true: 0}[eager]; resets != want {
+				t.Fatalf("%d SAM resets, want %d", resets, want)
 			}
-		}
-		cancel()
-		link.Device.Close()
+		})
 	}
 }
 
@@ -449,78 +415,33 @@ func TestFingerprintsOnAStrictReader(t *testing.T) {
 // each means the card has gone.
 func TestRemovalSeenWhateverTheProbeSays(t *testing.T) {
 	for _, gone := range []idcard.Status{idcard.StatusReadFailed, idcard.StatusNoCard, idcard.StatusSelectFailed} {
-		link, err := simlink.New()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, GoneStatus: gone})
-		ctx, cancel := context.WithCancel(context.Background())
-		go sim.Serve(ctx, link.Device)
-		events := make(chan idcardsvc.Event, 100)
-		svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, Open: func(context.Context) (transport.Port, string, error) {
-			p, err := serialport.Open(link.Path, serialport.Config{})
-			return p, link.Path, err
-		}}, func(e idcardsvc.Event) { events <- e })
-		go svc.Run(ctx)
-		sim.Place(idcardsim.SampleCard())
-		if _, err := svc.Read(ctx, 2*time.Second, false); err != nil {
-			t.Fatal(err)
-		}
-		sim.Remove()
-		deadline := time.After(2 * time.Second)
-	wait:
-		for {
-			select {
-			case e := <-events:
-				if e.Kind == idcardsvc.CardRemoved {
-					break wait
-				}
-			case <-deadline:
-				t.Fatalf("probe answered %v: removal not seen", gone)
+		t.Run(gone.String(), func(t *testing.T) {
+			b := newBenchWith(t, idcardsim.Config{Delays: fastDelays, GoneStatus: gone}, 20*time.Millisecond, nil)
+			b.sim.Place(idcardsim.SampleCard())
+			if _, err := b.svc.Read(context.Background(), 2*time.Second, false); err != nil {
+				t.Fatal(err)
 			}
-		}
-		if _, err := svc.Read(ctx, 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
-			t.Fatalf("probe answered %v: read after removal: %v", gone, err)
-		}
-		cancel()
-		link.Device.Close()
+			b.sim.Remove()
+			b.next(idcardsvc.CardRemoved, 2*time.Second)
+			if _, err := b.svc.Read(context.Background(), 0, false); !errors.Is(err, idcardsvc.ErrNoCard) {
+				t.Fatalf("read after removal: %v", err)
+			}
+		})
 	}
 }
 
 // A reader that cannot read fingerprints answers every request for them
 // with the card alone, not with "place it again".
 func TestFingerprintsOnAReaderWithout(t *testing.T) {
-	link, err := simlink.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim := idcardsim.New(idcardsim.Config{Delays: fastDelays, StrictSelect: true, NoFingerprint: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	defer link.Device.Close()
-	go sim.Serve(ctx, link.Device)
-	events := make(chan idcardsvc.Event, 100)
-	svc := idcardsvc.New(idcardsvc.Config{PollInterval: 20 * time.Millisecond, Open: func(context.Context) (transport.Port, string, error) {
-		p, err := serialport.Open(link.Path, serialport.Config{})
-		return p, link.Path, err
-	}}, func(e idcardsvc.Event) { events <- e })
-	go svc.Run(ctx)
+	b := newBenchWith(t, idcardsim.Config{Delays: fastDelays, StrictSelect: true, NoFingerprint: true}, 20*time.Millisecond, nil)
 	for i, card := range idcardsim.SampleCards()[:3] {
-		sim.Place(card)
-		for e := range events {
-			if e.Kind == idcardsvc.CardInserted {
-				break
-			}
-		}
-		got, err := svc.Read(ctx, time.Second, true)
+		b.sim.Place(card)
+		b.next(idcardsvc.CardInserted, 2*time.Second)
+		got, err := b.svc.Read(context.Background(), time.Second, true)
 		if err != nil || got.Fields != card.Fields || got.Fingerprint != nil {
 			t.Fatalf("card %d: %v", i, err)
 		}
-		sim.Remove()
-		for e := range events {
-			if e.Kind == idcardsvc.CardRemoved {
-				break
-			}
-		}
+		b.sim.Remove()
+		b.next(idcardsvc.CardRemoved, 2*time.Second)
 	}
 }
