@@ -272,8 +272,12 @@ func (a *Agent) startDevices(ctx context.Context, wg *sync.WaitGroup) error {
 		a.log.Warn("no ID card reader configured: give --idcard-port PATH or auto, or --simulate")
 		return nil
 	}
+	port := a.cfg.IDCardPort
+	if a.link != nil {
+		port = a.link.Path
+	}
 	a.idcard = idcardsvc.New(idcardsvc.Config{
-		ID: "idcard0", Model: model, Open: open, PollInterval: a.cfg.PollInterval, ReadFingerprints: a.cfg.ReadFingerprints,
+		ID: "idcard0", Model: model, Port: port, Open: open, PollInterval: a.cfg.PollInterval, ReadFingerprints: a.cfg.ReadFingerprints,
 		Log: a.log.With("device", "idcard0"),
 	}, a.queueEvent)
 	wg.Go(func() { a.idcard.Run(ctx) })

@@ -36,6 +36,7 @@ type Opener func(ctx context.Context) (transport.Port, string, error)
 type Config struct {
 	ID    string // device id shown to clients, e.g. "idcard0"
 	Model string // e.g. "SAM_V serial reader"
+	Port  string // the port as configured, shown until Open names it
 	Open  Opener
 	// PollInterval is how often the watcher looks for a card or checks
 	// that it is still there (default 500 ms). Real readers need at least
@@ -128,7 +129,7 @@ func New(cfg Config, emit func(Event)) *Service {
 	if cfg.ID == "" {
 		cfg.ID = "idcard0"
 	}
-	return &Service{cfg: cfg, emit: emit, reqs: make(chan *request), status: Status{State: Disconnected}}
+	return &Service{cfg: cfg, emit: emit, reqs: make(chan *request), status: Status{State: Disconnected, Port: cfg.Port}}
 }
 
 // ID returns the device id.
