@@ -444,3 +444,33 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// Every reason the Go side can send is in the schema, and nothing else.
+func TestSchemaListsEveryReason(t *testing.T) {
+	var schema struct {
+		Defs struct {
+			Reason struct {
+				Enum []protocol.Reason `json:"enum"`
+			} `json:"reason"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(protocol.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	got := map[protocol.Reason]bool{}
+	for _, r := range schema.Defs.Reason.Enum {
+		got[r] = true
+	}
+	for _, r := range protocol.Reasons() {
+		if !got[r] {
+			t.Errorf("reason %s is not in the schema", r)
+		}
+		if r.Code() == protocol.CodeInternalError {
+			t.Errorf("reason %s has no code", r)
+		}
+		delete(got, r)
+	}
+	for r := range got {
+		t.Errorf("the schema lists reason %s that the agent never sends", r)
+	}
+}

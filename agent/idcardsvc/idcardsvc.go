@@ -575,7 +575,17 @@ func (w *watcher) handle(ctx context.Context, req *request) {
 		w.verifyCurrent(ctx, req.fingerprint)
 	case time.Since(w.lastLook) >= minRequestGap:
 		w.lastLook = time.Now()
-		w.readNew(ctx, w.wantFingerprints(req.fingerprint))
+		err := w.readNew(ctx, w.wantFingerprints(req.fingerprint))
+		if err != nil && !errors.Is(err, idcard.ErrNoCard) && w.gone == nil && req.deadline.IsZero() {
+			// A card is there (or the reader is not answering) but it
+			// could not be read: say so rather than "no card".
+			reason := ErrReadFailed
+			if idcard.NeedsReplace(err) || errors.Is(err, idcard.ErrBadReply) {
+				reason = ErrReplace
+			}
+			req.reply <- result{err: fmt.Errorf("%w: %v", reason, err)}
+			return
+		}
 	}
 	if w.gone != nil {
 		req.reply <- result{err: ErrDisconnected}

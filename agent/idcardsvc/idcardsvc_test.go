@@ -289,6 +289,17 @@ func TestLiftingAnUnreadableCardClearsTheError(t *testing.T) {
 	b.next(idcardsvc.CardRemoved, 2*time.Second)
 }
 
+// An immediate read of a card that cannot be read says so, not "no card".
+func TestImmediateReadOfAnUnreadableCard(t *testing.T) {
+	b := newBench(t, 300*time.Millisecond)
+	b.sim.FailNextReads(1000)
+	b.sim.Place(idcardsim.SampleCard())
+	time.Sleep(50 * time.Millisecond)
+	if _, err := b.svc.Read(context.Background(), 0, false); !errors.Is(err, idcardsvc.ErrReplace) {
+		t.Fatalf("got %v, want ErrReplace", err)
+	}
+}
+
 func TestReadWaiterGetsReplaceOnTimeout(t *testing.T) {
 	b := newBench(t, 20*time.Millisecond)
 	b.sim.FailNextReads(1000)
