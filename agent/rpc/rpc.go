@@ -43,9 +43,10 @@ type Server struct {
 	methods  map[string]Handler
 	upgrader websocket.Upgrader
 
-	mu    sync.Mutex
-	conns map[*Conn]struct{}
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	conns   map[*Conn]struct{}
+	closing bool
+	wg      sync.WaitGroup // connection handlers and writers
 }
 
 // NewServer returns a server. checkOrigin decides which browser origins may
@@ -82,11 +83,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &Conn{ws: ws, Origin: r.Header.Get("Origin"), Remote: r.RemoteAddr, send: make(chan []byte, sendQueue), done: make(chan struct{})}
 	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ws.Close()
+		return
+	}
 	s.conns[c] = struct{}{}
+	s.wg.Add(2) // this handler and the connection's writer; under mu, never during CloseAll's Wait
 	s.mu.Unlock()
+	defer s.wg.Done()
 	s.log.Info("client connected", "remote", c.Remote, "origin", c.Origin)
 	ctx, cancel := context.WithCancel(r.Context())
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		s.writeLoop(c)
@@ -100,9 +107,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("client disconnected", "remote", c.Remote)
 }
 
-// CloseAll closes every connection and waits for their writers.
+// CloseAll closes every connection, refuses new ones, and waits until
+// their handlers and writers have finished. (http.Server.Shutdown does not
+// wait for hijacked WebSocket connections.)
 func (s *Server) CloseAll() {
 	s.mu.Lock()
+	s.closing = true
 	for c := range s.conns {
 		c.close()
 	}
