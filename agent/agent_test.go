@@ -396,7 +396,6 @@ func TestMalformedInputKeepsServing(t *testing.T) {
 
 func TestOriginPolicy(t *testing.T) {
 	addr, _ := startAgent(t, agent.Config{Simulate: true, AllowOrigins: []string{"https://zwfw.example.gov.cn"}})
-	validate := schemas(t)
 	for origin, ok := range map[string]bool{
 		"":                            true,
 		"http://" + addr:              true,
@@ -418,7 +417,6 @@ func TestOriginPolicy(t *testing.T) {
 			t.Errorf("origin %q refused without 403", origin)
 		}
 	}
-	_ = validate
 }
 
 func TestSimMethodsNeedSimulate(t *testing.T) {

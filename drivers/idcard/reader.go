@@ -33,7 +33,8 @@ type Options struct {
 	FrameGap time.Duration
 	// Retries is how many times a command is sent again after a reply that
 	// was lost, garbled or truncated, or that the reader itself received
-	// garbled (SW3 10/11).
+	// garbled (SW3 10/11). Zero means the default (2); a negative value
+	// means never (one attempt, as a port probe wants).
 	Retries int
 	// LateWindow is how late a reply may still come after it was given
 	// up on. Until then no other command is sent, so that such a reply
