@@ -17,7 +17,15 @@ type Card struct {
 	// Fingerprint holds the fingerprint templates as read (0, 512 or 1024
 	// bytes) when they were asked for with ReadOptions.Fingerprint.
 	Fingerprint []byte
+	// Incomplete names the parts that the reader supports but could not
+	// read, because the card left the field half-way (or the reader
+	// stopped answering): PartAppendedAddress. An empty AppendedAddress
+	// then means "unknown", not "none". Placed again, the card reads whole.
+	Incomplete []string
 }
+
+// PartAppendedAddress names the appended address in Card.Incomplete.
+const PartAppendedAddress = "appendedAddress"
 
 // Wipe overwrites the card's byte fields so that personal data does not
 // linger in memory longer than needed, and clears its text.

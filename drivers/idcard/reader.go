@@ -36,10 +36,12 @@ type Options struct {
 	// garbled (SW3 10/11). Zero means the default (2); a negative value
 	// means never (one attempt, as a port probe wants).
 	Retries int
-	// LateWindow is how late a reply may still come after it was given
-	// up on. Until then no other command is sent, so that such a reply
-	// can never be taken for the answer to a different command (or to
-	// the same command about a different card).
+	// LateWindow is how late a read reply (30 01, 30 10) may still come
+	// after it was given up on. Until then no other read is sent, so that
+	// such a reply can never be taken for the answer to a read of a
+	// different card. Other commands wait at most ShortTimeout after a
+	// lost reply, and not at all after a damaged one: their replies cannot
+	// be mistaken for card data.
 	LateWindow time.Duration
 }
 
@@ -104,8 +106,13 @@ type Reader struct {
 	// to the command it is about to send again (zero: none open).
 	lateUntil time.Time
 	// dirtyUntil is when the latest reply given up on can no longer
-	// come; a different command waits for it.
-	dirtyUntil time.Time
+	// come, for commands whose replies it could be mistaken for: any
+	// command until dirtyUntil, reads until readsDirtyUntil.
+	dirtyUntil, readsDirtyUntil time.Time
+	// lateReads counts read replies given up on that may still come; a
+	// read-shaped frame arriving later is one of them, and when all have
+	// come the read window closes early.
+	lateReads int
 }
 
 // NewReader returns a Reader speaking over t. Read on t should return 0, nil
@@ -156,8 +163,9 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	if err := ctx.Err(); err != nil {
 		return Reply{}, err
 	}
+	r.expireLate()
 	if !retry {
-		if err := r.drainUntil(ctx, r.dirtyUntil); err != nil {
+		if err := r.drainFor(ctx, c); err != nil {
 			return Reply{}, err
 		}
 	}
@@ -177,19 +185,71 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	corrupt := r.stats.CorruptFrames
 	rep, ok, err := r.await(ctx, answering(c), deadline)
 	if err != nil {
 		return Reply{}, fmt.Errorf("idcard: await %s reply: %w", c.Name, err)
 	}
 	if !ok {
 		r.stats.Timeouts++
-		r.lateUntil = time.Now().Add(min(timeout, retryWindow))
-		if d := sent.Add(r.opts.LateWindow); d.After(r.dirtyUntil) {
-			r.dirtyUntil = d
-		}
+		r.markLate(c, sent, r.stats.CorruptFrames > corrupt)
 		return Reply{}, fmt.Errorf("idcard: %s: %w", c.Name, ErrTimeout)
 	}
 	return rep, nil
+}
+
+// markLate records a reply given up on. A reply that came damaged (a
+// garbled or truncated frame arrived) is not late: nothing more will come,
+// so a short command may be sent again at once. A reply that never came
+// may yet come: a retry of the same command first waits a little for it
+// (lateUntil); other commands wait one short timeout (their replies cannot
+// be mistaken for card data, and a late failure status that answers one of
+// them costs a poll, never a wrong card);
+// and reads wait LateWindow, unless every read reply given up on has
+// arrived meanwhile. Reads are never exempt: a late read reply is the one
+// thing that could hand out a previous person's card.
+func (r *Reader) markLate(c Command, sent time.Time, damaged bool) {
+	now := time.Now()
+	if isRead(c) {
+		r.lateReads++
+		if d := sent.Add(r.opts.LateWindow); d.After(r.readsDirtyUntil) {
+			r.readsDirtyUntil = d
+		}
+	}
+	if damaged && !isRead(c) {
+		return
+	}
+	r.lateUntil = now.Add(min(r.opts.ShortTimeout, retryWindow))
+	if isRead(c) {
+		r.lateUntil = now.Add(retryWindow)
+	}
+	if d := now.Add(min(r.opts.LateWindow, r.opts.ShortTimeout)); d.After(r.dirtyUntil) {
+		r.dirtyUntil = d
+	}
+}
+
+// expireLate forgets read replies given up on once their window has
+// passed: they can no longer come.
+func (r *Reader) expireLate() {
+	if !r.readsDirtyUntil.IsZero() && !time.Now().Before(r.readsDirtyUntil) {
+		r.readsDirtyUntil, r.lateReads = time.Time{}, 0
+	}
+}
+
+// isRead reports whether c returns card data.
+func isRead(c Command) bool { return c == CmdReadBase || c == CmdReadBaseFP }
+
+// noteStale looks at a frame that answered nothing: when it is a read
+// reply given up on earlier, one fewer is still out, and once none is the
+// read window closes.
+func (r *Reader) noteStale(rep Reply) {
+	if r.lateReads == 0 || rep.Status != StatusOK || !(answers(CmdReadBase, rep) || answers(CmdReadBaseFP, rep)) {
+		return
+	}
+	r.lateReads--
+	if r.lateReads == 0 {
+		r.readsDirtyUntil = time.Time{}
+	}
 }
 
 // retryWindow bounds how long do waits for a late reply before it sends the
@@ -197,13 +257,29 @@ func (r *Reader) exchange(ctx context.Context, c Command, data []byte, timeout t
 // commands by LateWindow.
 const retryWindow = time.Second
 
-// drainUntil discards what arrives until t.
-func (r *Reader) drainUntil(ctx context.Context, t time.Time) error {
-	if !time.Now().Before(t) {
-		return nil
+// drainFor discards what arrives until the line is clean for c: until
+// dirtyUntil and, for a read, until readsDirtyUntil or until every read
+// reply given up on has come.
+func (r *Reader) drainFor(ctx context.Context, c Command) error {
+	until := func() time.Time {
+		if isRead(c) && r.readsDirtyUntil.After(r.dirtyUntil) {
+			return r.readsDirtyUntil
+		}
+		return r.dirtyUntil
 	}
-	_, _, err := r.await(ctx, func(Reply) bool { return false }, t)
-	return err
+	for time.Now().Before(until()) {
+		// Every frame is stale here; each is looked at once, and one that
+		// closes the window ends the wait early.
+		rep, got, err := r.await(ctx, func(Reply) bool { return true }, until())
+		if err != nil || !got {
+			r.expireLate()
+			return err
+		}
+		r.stats.StaleFrames++
+		r.noteStale(rep)
+	}
+	r.expireLate()
+	return nil
 }
 
 // acceptLate waits, within the late window, for the late reply to c: the
@@ -215,6 +291,9 @@ func (r *Reader) acceptLate(ctx context.Context, c Command) (Reply, bool, error)
 	}
 	rep, ok, err := r.await(ctx, answering(c), r.lateUntil)
 	r.lateUntil = time.Time{}
+	if ok && isRead(c) && rep.Status == StatusOK {
+		r.noteStale(rep) // the late read reply has come
+	}
 	return rep, ok, err
 }
 
@@ -240,6 +319,9 @@ func (r *Reader) await(ctx context.Context, accept func(Reply) bool, deadline ti
 			rep, ok := parseReply(body)
 			if !ok || !accept(rep) {
 				r.stats.StaleFrames++
+				if ok {
+					r.noteStale(rep)
+				}
 				continue
 			}
 			return rep, true, nil
@@ -500,9 +582,12 @@ func (r *Reader) readSelected(ctx context.Context, o ReadOptions) (*Card, error)
 			r.noProbe = true
 		case isGone(err) || ctx.Err() != nil:
 			return nil, err
+		default:
+			// The card left the field between the two commands, or the
+			// line failed: text and photo are whole, the address is not
+			// known. Say so rather than pass "no address" off as fact.
+			card.Incomplete = append(card.Incomplete, PartAppendedAddress)
 		}
-		// Any other failure leaves the address out: the card itself was
-		// read completely.
 	}
 	return card, nil
 }

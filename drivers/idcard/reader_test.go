@@ -316,3 +316,40 @@ func TestLateRepliesNeverGiveWrongCard(t *testing.T) {
 		t.Fatalf("only %d of 80 reads succeeded", ok)
 	}
 }
+
+// A card lifted between the read and the appended address is delivered
+// with the address marked unknown, never as a card that has none.
+func TestCardLiftedBeforeAppendedAddressIsIncomplete(t *testing.T) {
+	r := newRig(t, idcardsim.Config{Delays: idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 2 * time.Millisecond, AppendedAddress: time.Millisecond}}, idcard.Options{})
+	var withAddr *idcard.Card
+	for _, c := range idcardsim.SampleCards() {
+		if c.AppendedAddress != "" {
+			withAddr = c
+		}
+	}
+	if withAddr == nil {
+		t.Fatal("no sample card has an appended address")
+	}
+	ctx := ctxT(t, 10*time.Second)
+	r.sim.Place(withAddr)
+	r.sim.LiftAfterNextRead()
+	got, err := r.reader.ReadCard(ctx, idcard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Fields != withAddr.Fields || got.AppendedAddress != "" || len(got.Incomplete) != 1 || got.Incomplete[0] != idcard.PartAppendedAddress {
+		t.Fatalf("card lifted before 30 03: address %q, incomplete %v", got.AppendedAddress, got.Incomplete)
+	}
+	// Placed again and left there, it reads whole.
+	r.sim.Place(withAddr)
+	got, err = r.reader.ReadCard(ctx, idcard.ReadOptions{})
+	if err != nil || got.AppendedAddress != withAddr.AppendedAddress || got.Incomplete != nil {
+		t.Fatalf("card placed again: %v, address %q, incomplete %v", err, got.AppendedAddress, got.Incomplete)
+	}
+	// A card that has no appended address is complete without one.
+	r.sim.Place(idcardsim.SampleCards()[0])
+	got, err = r.reader.ReadCard(ctx, idcard.ReadOptions{})
+	if err != nil || got.Incomplete != nil {
+		t.Fatalf("card without an appended address: %v, incomplete %v", err, got.Incomplete)
+	}
+}

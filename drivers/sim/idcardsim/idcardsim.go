@@ -105,6 +105,9 @@ type Simulator struct {
 	// failReads makes that many reads fail with 41, as when the card is
 	// moved during the read.
 	failReads int
+	// liftAfterRead takes the card away right after the next good read
+	// reply, before anything else is asked.
+	liftAfterRead bool
 }
 
 // New returns a reader with no card on it.
@@ -152,6 +155,15 @@ func (s *Simulator) FailNextReads(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failReads = n
+}
+
+// LiftAfterNextRead makes the card leave the field right after the next
+// good read (30 01 / 30 10), as a quick hand does between the read and the
+// appended address (30 03).
+func (s *Simulator) LiftAfterNextRead() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.liftAfterRead = true
 }
 
 // HasCard reports whether a card is on the reader.
@@ -293,7 +305,12 @@ func (s *Simulator) handle(body []byte) ([]byte, time.Duration) {
 				return idcard.EncodeResponse(0x6A, 0x82, idcard.StatusReadFailed, nil), delay
 			}
 			s.state = read
-			return ok(s.readData(fp)), delay
+			data := s.readData(fp)
+			if s.liftAfterRead {
+				s.liftAfterRead = false
+				s.card, s.text, s.state = nil, nil, absent
+			}
+			return ok(data), delay
 		case 0x03:
 			s.record(cmd, "appended address")
 			if s.cfg.NoAppendedAddressCommand {
