@@ -11,6 +11,7 @@ package transport
 import (
 	"errors"
 	"io"
+	"io/fs"
 )
 
 // Port is a byte stream to one device.
@@ -41,3 +42,25 @@ var ErrBusy = errors.New("device busy: in use by another program")
 
 // ErrClosed means the port was closed by its owner.
 var ErrClosed = errors.New("port closed")
+
+// ErrNotFound means there is no such port or device, and it also matches
+// ErrDisconnected, because a device that was unplugged is not found when it
+// is opened again.
+var ErrNotFound error = notFoundError{}
+
+// ErrPermission means the operating system refused access to the device (a
+// missing serial group, udev rule or WinUSB binding), and it also matches
+// fs.ErrPermission.
+var ErrPermission error = permissionError{}
+
+type notFoundError struct{}
+
+func (notFoundError) Error() string { return "device not found" }
+
+func (notFoundError) Is(target error) bool { return target == ErrDisconnected }
+
+type permissionError struct{}
+
+func (permissionError) Error() string { return "permission denied: access to the device refused" }
+
+func (permissionError) Is(target error) bool { return target == fs.ErrPermission }
