@@ -20,12 +20,13 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/discover"
 	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport/serialport"
-	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 	"github.com/kiosk-agent/kiosk-agent/ui"
 )
@@ -322,8 +323,8 @@ func (a *Agent) Finder() *discover.Finder {
 
 // openUSB opens the first USB bulk reader.
 func openUSB() (transport.Port, string, error) {
-	p, info, err := usbbulk.OpenDevice(usbbulk.DeviceMatch{})
-	if errors.Is(err, usbbulk.ErrNoLibusb) {
+	p, info, err := usbframe.OpenReader(usbframe.Match{})
+	if errors.Is(err, usb.ErrNoLibusb) {
 		return nil, "usb", fmt.Errorf("%w: %w", discover.ErrUnsupported, err)
 	}
 	if err != nil {

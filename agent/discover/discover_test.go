@@ -9,10 +9,10 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/discover"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/simlink"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
-	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
 )
 
 // fakeLine is a port whose far end answers SAM_V only at one baud rate;
@@ -144,7 +144,7 @@ func TestFindsSimulatorOnPTY(t *testing.T) {
 func TestUSBReaderFirst(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	host, dev := usbbulk.NewMemoryDevice(nil)
+	host, dev := usbframe.NewMemoryDevice(nil)
 	go idcardsim.New(idcardsim.Config{}).Serve(ctx, dev)
 	defer dev.Close()
 	serialTried := false
@@ -152,7 +152,7 @@ func TestUSBReaderFirst(t *testing.T) {
 		List: func() ([]discover.Candidate, error) { serialTried = true; return nil, nil },
 		Open: fakeLine(t, 0),
 		USB: func() (transport.Port, string, error) {
-			return usbbulk.NewPort(host, nil), "usb:0400:C35A", nil
+			return usbframe.NewPort(host, nil), "usb:0400:C35A", nil
 		},
 	}
 	found, tried, err := f.Find(ctx)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent"
 	"github.com/kiosk-agent/kiosk-agent/agent/discover"
-	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 )
 
 // devicesCommand is "kiosk-agent devices": what ports there are, what was
@@ -40,7 +40,7 @@ func devicesCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
-	if usb, err := usbbulk.List(); err != nil {
+	if usb, err := usbframe.List(); err != nil {
 		fmt.Fprintf(stdout, "USB ID card readers: %v\n", err)
 	} else {
 		fmt.Fprintf(stdout, "USB ID card readers (%d):\n", len(usb))

@@ -1,4 +1,4 @@
-package usbbulk_test
+package usbframe_test
 
 import (
 	"bytes"
@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
-	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usbbulk"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 )
 
 var fast = idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Read: 5 * time.Millisecond,
@@ -21,15 +22,15 @@ var fast = idcardsim.Delays{Find: time.Millisecond, Select: time.Millisecond, Re
 type rig struct {
 	sim    *idcardsim.Simulator
 	device transport.Port
-	port   *usbbulk.Port
+	port   *usbframe.Port
 	reader *idcard.Reader
 	done   chan error
 }
 
-func newRig(t *testing.T, l usbbulk.Layout, cfg idcardsim.Config) *rig {
+func newRig(t *testing.T, l usbframe.Layout, cfg idcardsim.Config) *rig {
 	t.Helper()
-	host, device := usbbulk.NewMemoryDevice(l)
-	r := &rig{sim: idcardsim.New(cfg), device: device, port: usbbulk.NewPort(host, l), done: make(chan error, 1)}
+	host, device := usbframe.NewMemoryDevice(l)
+	r := &rig{sim: idcardsim.New(cfg), device: device, port: usbframe.NewPort(host, l), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { r.done <- r.sim.Serve(ctx, device) }()
 	r.reader = idcard.NewReader(r.port, idcard.Options{})
@@ -50,10 +51,10 @@ func ctxT(t *testing.T, d time.Duration) context.Context {
 
 var layouts = []struct {
 	name string
-	l    usbbulk.Layout
+	l    usbframe.Layout
 }{
-	{"split", usbbulk.SplitPipes{}},
-	{"single", usbbulk.SinglePipe{Out: 0x01, In: 0x82}},
+	{"split", usbframe.SplitPipes{}},
+	{"single", usbframe.SinglePipe{Out: 0x01, In: 0x82}},
 }
 
 func TestReaderReadsEveryCardKind(t *testing.T) {
@@ -189,7 +190,7 @@ func TestUnplugDuringARead(t *testing.T) {
 }
 
 func TestMemoryDeviceSplitPipes(t *testing.T) {
-	host, dev := usbbulk.NewMemoryDevice(nil)
+	host, dev := usbframe.NewMemoryDevice(nil)
 	defer dev.Close()
 	cmd := idcard.Encode(idcard.CmdReadBase)
 	// The body first: firmware waits for the header.
@@ -224,7 +225,7 @@ func TestMemoryDeviceSplitPipes(t *testing.T) {
 		t.Fatalf("body transfer of %d bytes, %v", n, err)
 	}
 	for _, ep := range []uint8{0x81, 0x85} {
-		if n, err := host.Read(ep, b, 5*time.Millisecond); n != 0 || !errors.Is(err, usbbulk.ErrTimeout) {
+		if n, err := host.Read(ep, b, 5*time.Millisecond); n != 0 || !errors.Is(err, usb.ErrTimeout) {
 			t.Errorf("idle 0x%02X: %d, %v; want a timeout", ep, n, err)
 		}
 	}
@@ -249,7 +250,7 @@ func TestMemoryDeviceSplitPipes(t *testing.T) {
 }
 
 func TestMemoryDeviceSinglePipe(t *testing.T) {
-	host, dev := usbbulk.NewMemoryDevice(usbbulk.SinglePipe{Out: 0x02, In: 0x81})
+	host, dev := usbframe.NewMemoryDevice(usbframe.SinglePipe{Out: 0x02, In: 0x81})
 	defer host.Close()
 	mustWrite(t, host, 0x02, []byte{1, 2, 3})
 	if got := readDevice(t, dev); !bytes.Equal(got, []byte{1, 2, 3}) {
@@ -272,7 +273,7 @@ func TestMemoryDeviceSinglePipe(t *testing.T) {
 	}
 }
 
-func mustWrite(t *testing.T, host usbbulk.Endpoints, ep uint8, b []byte) {
+func mustWrite(t *testing.T, host usb.Endpoints, ep uint8, b []byte) {
 	t.Helper()
 	if n, err := host.Write(ep, b, time.Second); err != nil || n != len(b) {
 		t.Fatalf("write 0x%02X: %d, %v", ep, n, err)

@@ -1,4 +1,4 @@
-package usbbulk
+package usb
 
 import (
 	"errors"
@@ -10,10 +10,12 @@ import (
 )
 
 var sentinels = map[string]error{
-	"gone":    transport.ErrDisconnected,
-	"busy":    transport.ErrBusy,
-	"access":  fs.ErrPermission,
-	"timeout": ErrTimeout,
+	"gone":     transport.ErrDisconnected,
+	"notfound": transport.ErrNotFound,
+	"busy":     transport.ErrBusy,
+	"access":   transport.ErrPermission,
+	"timeout":  ErrTimeout,
+	"closed":   transport.ErrClosed,
 }
 
 // matchesOnly checks that err matches the sentinel named want and no other.
@@ -23,6 +25,9 @@ func matchesOnly(t *testing.T, what string, err error, want string) {
 		if got := errors.Is(err, s); got != (name == want) {
 			t.Errorf("%s: errors.Is(%v, %s) = %v", what, err, name, got)
 		}
+	}
+	if got := errors.Is(err, fs.ErrPermission); got != (want == "access") {
+		t.Errorf("%s: errors.Is(%v, fs.ErrPermission) = %v", what, err, got)
 	}
 }
 
@@ -72,19 +77,9 @@ func TestClassifyMessageWithoutCode(t *testing.T) {
 	for _, msg := range []string{"no code here", "[code ", "[code x]", "[code -4", "[code 4]"} {
 		err := classifyMessage(errors.New(msg))
 		matchesOnly(t, msg, err, "")
-		var ue *USBError
+		var ue *Error
 		if !errors.As(err, &ue) || ue.Error() != msg {
 			t.Errorf("%q: got %v", msg, err)
 		}
-	}
-}
-
-func TestTransferErrorUnwraps(t *testing.T) {
-	err := error(&TransferError{Op: "read", Endpoint: 0x85, Err: classifyCode(-4, errors.New("libusb: no device [code -4]"))})
-	if !errors.Is(err, transport.ErrDisconnected) {
-		t.Fatal("TransferError hides ErrDisconnected")
-	}
-	if got, want := err.Error(), "usbbulk: read endpoint 0x85: libusb: no device [code -4]"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

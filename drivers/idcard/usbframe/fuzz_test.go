@@ -1,4 +1,4 @@
-package usbbulk
+package usbframe
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 )
 
 // Fuzz input for FuzzReadTransfers: one mode byte, then operations of the
@@ -86,7 +87,7 @@ func FuzzReadTransfers(f *testing.F) {
 			}
 			st := step{data: data}
 			if code&2 != 0 {
-				st.err = fmt.Errorf("fuzz: %w", ErrTimeout)
+				st.err = fmt.Errorf("fuzz: %w", usb.ErrTimeout)
 			}
 			s.queueStep(ep, st)
 		}

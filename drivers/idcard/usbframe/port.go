@@ -1,83 +1,17 @@
-package usbbulk
+package usbframe
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 )
 
-// Endpoints is the thinnest seam to a USB device: bulk transfers on
-// endpoint addresses. OpenDevice implements it with libusb; NewMemoryDevice
-// implements it in memory.
-//
-// Errors must be classified: a transfer that timed out matches ErrTimeout
-// (and may come with n > 0 bytes moved before it did), a device that is
-// gone matches transport.ErrDisconnected, and a transfer after Close
-// matches transport.ErrClosed.
-type Endpoints interface {
-	// Write runs one bulk OUT transfer of b to endpoint ep and returns how
-	// many bytes the device took.
-	Write(ep uint8, b []byte, timeout time.Duration) (int, error)
-	// Read runs one bulk IN transfer from endpoint ep into b. It returns
-	// when the device ends the transfer (a short packet), when b is full,
-	// or when timeout has passed.
-	Read(ep uint8, b []byte, timeout time.Duration) (int, error)
-	// Close releases the device. Transfers in progress return.
-	Close() error
-}
-
-// Timeouts are a Port's transfer timeouts. Zero fields take the values in
-// DefaultTimeouts.
-type Timeouts struct {
-	// Poll is how long one Read waits for the reader before it returns
-	// 0, nil (the transport.Port contract).
-	Poll time.Duration
-	// Write bounds each OUT transfer.
-	Write time.Duration
-	// Frame is how long a frame's body may stall after its header before
-	// the Port gives it up and goes back to reading headers.
-	Frame time.Duration
-	// Flush bounds each draining read of ResetInputBuffer. A negative
-	// Flush disables draining: ResetInputBuffer then only drops what the
-	// Port itself holds.
-	Flush time.Duration
-}
-
-// DefaultTimeouts are the timeouts a new Port uses. Write and Frame follow
-// the 200 ms of open 部标 host code.
-var DefaultTimeouts = Timeouts{
-	Poll:  50 * time.Millisecond,
-	Write: 200 * time.Millisecond,
-	Frame: 200 * time.Millisecond,
-	Flush: 2 * time.Millisecond,
-}
-
-func (t Timeouts) withDefaults() Timeouts {
-	if t.Poll <= 0 {
-		t.Poll = DefaultTimeouts.Poll
-	}
-	if t.Write <= 0 {
-		t.Write = DefaultTimeouts.Write
-	}
-	if t.Frame <= 0 {
-		t.Frame = DefaultTimeouts.Frame
-	}
-	if t.Flush == 0 {
-		t.Flush = DefaultTimeouts.Flush
-	}
-	return t
-}
-
 const (
-	headerSize = 7 // preamble + LEN
-	minLen     = 3 // smallest LEN of a frame: CMD PARA CHK
 	// unit is what every IN transfer size is a multiple of: a multiple of
 	// every full- and high-speed bulk max packet size (8 to 512), so the
 	// reader can never send more in a packet than the buffer has room for
@@ -97,7 +31,7 @@ const (
 // Read and Write may be called from different goroutines, and Close from
 // any goroutine.
 type Port struct {
-	ep     Endpoints
+	ep     usb.Endpoints
 	layout Layout
 	p      plan
 	now    func() time.Time // a test clock
@@ -124,7 +58,7 @@ var (
 // NewPort returns a Port speaking over ep with layout l (nil means
 // SplitPipes{}). It panics if l is invalid (see Validate): a layout is
 // configuration, checked before a device is opened.
-func NewPort(ep Endpoints, l Layout) *Port {
+func NewPort(ep usb.Endpoints, l Layout) *Port {
 	if l == nil {
 		l = SplitPipes{}
 	}
@@ -146,14 +80,14 @@ func (p *Port) SetTimeouts(t Timeouts) {
 }
 
 // String describes the port's layout.
-func (p *Port) String() string { return "usbbulk " + p.layout.String() }
+func (p *Port) String() string { return "usbframe " + p.layout.String() }
 
 // Write sends one whole SAM_V frame (as idcard.Reader writes them). With
 // SplitPipes the preamble and LEN go to the header OUT endpoint and the rest
 // to the body OUT endpoint; with SinglePipe the frame goes out in one
 // transfer. Anything that is not exactly one frame is refused with an error
 // matching ErrNotFrame, and nothing is sent. Write timeouts are errors
-// (matching ErrTimeout).
+// (matching usb.ErrTimeout).
 func (p *Port) Write(b []byte) (int, error) {
 	if p.closed.Load() {
 		return 0, &TransferError{Op: "write", Endpoint: p.p.headerOut, Err: transport.ErrClosed}
@@ -172,25 +106,6 @@ func (p *Port) Write(b []byte) (int, error) {
 	}
 	m, err := p.out(p.p.bodyOut, b[headerSize:])
 	return n + m, err
-}
-
-// checkFrame reports whether b is exactly one frame: preamble, a LEN in
-// range, and LEN bytes after it. The checksum is the reader's to judge.
-func checkFrame(b []byte) error {
-	if len(b) < headerSize {
-		return fmt.Errorf("%w: %d bytes is shorter than a frame header", ErrNotFrame, len(b))
-	}
-	if !bytes.Equal(b[:len(idcard.Preamble)], idcard.Preamble[:]) {
-		return fmt.Errorf("%w: no preamble (starts % X)", ErrNotFrame, b[:len(idcard.Preamble)])
-	}
-	n := be16(b[5:])
-	if n < minLen || n > idcard.MaxLen {
-		return fmt.Errorf("%w: LEN %d out of range", ErrNotFrame, n)
-	}
-	if len(b) != headerSize+n {
-		return fmt.Errorf("%w: LEN %d makes a %d-byte frame, got %d bytes", ErrNotFrame, n, headerSize+n, len(b))
-	}
-	return nil
 }
 
 // out sends b to ep, going on after a short transfer.
@@ -270,7 +185,7 @@ func (p *Port) transfer() ([]byte, error) {
 func (p *Port) in(op string, ep uint8, b []byte, timeout time.Duration) ([]byte, error) {
 	n, err := p.ep.Read(ep, b, timeout)
 	n = max(0, min(n, len(b)))
-	if err == nil || errors.Is(err, ErrTimeout) {
+	if err == nil || errors.Is(err, usb.ErrTimeout) {
 		return b[:n], nil
 	}
 	return b[:n], p.fail(op, ep, err)
@@ -324,53 +239,3 @@ func (p *Port) Close() error {
 	})
 	return err
 }
-
-// syncMark is what the header parser looks for, like idcard.Decoder: the
-// last sync byte and the start-of-frame mark, so a header that lost a
-// leading AA is still found.
-var syncMark = []byte{0xAA, 0x96, 0x69}
-
-// headerScan finds frame headers in the bytes of the header IN endpoint,
-// which may come split over transfers or mixed with garbage, and says how
-// many body bytes the body IN endpoint owes.
-type headerScan struct{ buf []byte }
-
-func (s *headerScan) reset() { s.buf = s.buf[:0] }
-
-// feed adds bytes from the header endpoint and returns how many bytes of the
-// last complete header's body are still due (0 when none: no header yet, or
-// its whole frame came on the header endpoint).
-func (s *headerScan) feed(b []byte) (owed int) {
-	s.buf = append(s.buf, b...)
-	for {
-		i := bytes.Index(s.buf, syncMark)
-		if i < 0 {
-			// Keep what may be the start of a mark split over transfers.
-			keep := min(len(s.buf), len(syncMark)-1)
-			s.drop(len(s.buf) - keep)
-			return 0
-		}
-		lenAt := i + len(syncMark)
-		if len(s.buf) < lenAt+2 {
-			s.drop(i)
-			return 0
-		}
-		n := be16(s.buf[lenAt:])
-		if n < minLen || n > idcard.MaxLen {
-			s.drop(i + 1) // not a header; look further
-			continue
-		}
-		if rest := len(s.buf) - (lenAt + 2); rest < n {
-			s.reset()
-			return n - rest
-		}
-		// The whole frame came on the header endpoint; look past it.
-		s.drop(lenAt + 2 + n)
-	}
-}
-
-func (s *headerScan) drop(n int) { s.buf = s.buf[:copy(s.buf, s.buf[n:])] }
-
-func be16(b []byte) int { return int(b[0])<<8 | int(b[1]) }
-
-func roundUp(n, m int) int { return (n + m - 1) / m * m }

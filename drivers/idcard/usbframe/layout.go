@@ -1,4 +1,4 @@
-package usbbulk
+package usbframe
 
 import "fmt"
 
@@ -23,7 +23,7 @@ type SplitPipes struct {
 
 // SinglePipe carries whole frames on one OUT and one IN endpoint, as the
 // Miaxis Android SDK does. Both addresses must be given, except to
-// OpenDevice, which fills a zero address with the interface's first bulk
+// OpenReader, which fills a zero address with the interface's first bulk
 // endpoint of that direction.
 type SinglePipe struct {
 	Out, In uint8
@@ -79,12 +79,12 @@ func or(v, def uint8) uint8 {
 func (p plan) check() error {
 	for _, a := range []uint8{p.headerOut, p.bodyOut} {
 		if a&0x80 != 0 || a&0x0F == 0 || a&0x70 != 0 {
-			return fmt.Errorf("usbbulk: 0x%02X is not a bulk OUT endpoint address (want 0x01–0x0F)", a)
+			return fmt.Errorf("usbframe: 0x%02X is not a bulk OUT endpoint address (want 0x01–0x0F)", a)
 		}
 	}
 	for _, a := range []uint8{p.headerIn, p.bodyIn} {
 		if a&0x80 == 0 || a&0x0F == 0 || a&0x70 != 0 {
-			return fmt.Errorf("usbbulk: 0x%02X is not a bulk IN endpoint address (want 0x81–0x8F)", a)
+			return fmt.Errorf("usbframe: 0x%02X is not a bulk IN endpoint address (want 0x81–0x8F)", a)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package usbbulk
+package usbframe
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 )
 
 // NewMemoryDevice returns an in-memory reader with layout l (nil means
@@ -31,7 +32,7 @@ import (
 // does not have, and an IN transfer whose buffer is not a multiple of 64
 // bytes that the queued transfer overflows, as libusb would. Like NewPort,
 // it panics if l is invalid.
-func NewMemoryDevice(l Layout) (host Endpoints, device transport.Port) {
+func NewMemoryDevice(l Layout) (host usb.Endpoints, device transport.Port) {
 	p, err := planOf(l)
 	if err != nil {
 		panic(err)
@@ -57,7 +58,7 @@ type memDevice struct {
 
 // errOverflow is libusb's overflow: the device sent more than the buffer
 // had room for.
-var errOverflow = errors.New("usbbulk: memory device: transfer overflow")
+var errOverflow = errors.New("usbframe: memory device: transfer overflow")
 
 // changed wakes waiters; m.mu must be held.
 func (m *memDevice) changed() {
@@ -95,7 +96,7 @@ func (m *memDevice) hostErr() error {
 	case m.host:
 		return transport.ErrClosed
 	case m.dev:
-		return fmt.Errorf("usbbulk: memory device unplugged: %w", transport.ErrDisconnected)
+		return fmt.Errorf("usbframe: memory device unplugged: %w", transport.ErrDisconnected)
 	}
 	return nil
 }
@@ -120,7 +121,7 @@ func (h memHost) Write(ep uint8, b []byte, _ time.Duration) (int, error) {
 		m.bodyOut = append(m.bodyOut, b...)
 		m.join()
 	default:
-		return 0, fmt.Errorf("usbbulk: memory device has no OUT endpoint 0x%02X", ep)
+		return 0, fmt.Errorf("usbframe: memory device has no OUT endpoint 0x%02X", ep)
 	}
 	m.changed()
 	return len(b), nil
@@ -160,13 +161,13 @@ func (h memHost) Read(ep uint8, b []byte, timeout time.Duration) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if ep != m.p.headerIn && ep != m.p.bodyIn {
-		return 0, fmt.Errorf("usbbulk: memory device has no IN endpoint 0x%02X", ep)
+		return 0, fmt.Errorf("usbframe: memory device has no IN endpoint 0x%02X", ep)
 	}
 	if timeout <= 0 {
 		timeout = -1
 	}
 	if !m.wait(timeout, func() bool { return len(m.in[ep]) > 0 || m.hostErr() != nil }) {
-		return 0, fmt.Errorf("usbbulk: memory endpoint 0x%02X: %w", ep, ErrTimeout)
+		return 0, fmt.Errorf("usbframe: memory endpoint 0x%02X: %w", ep, usb.ErrTimeout)
 	}
 	if err := m.hostErr(); err != nil {
 		return 0, err
@@ -203,7 +204,7 @@ func (d memReader) err() error {
 	case d.m.dev:
 		return transport.ErrClosed
 	case d.m.host:
-		return fmt.Errorf("usbbulk: memory device: host closed: %w", transport.ErrDisconnected)
+		return fmt.Errorf("usbframe: memory device: host closed: %w", transport.ErrDisconnected)
 	}
 	return nil
 }

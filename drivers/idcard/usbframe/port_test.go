@@ -1,4 +1,4 @@
-package usbbulk
+package usbframe
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/usb"
 )
 
 // script is an Endpoints that plays scripted IN transfers and records
@@ -79,14 +80,14 @@ func (s *script) Read(ep uint8, b []byte, timeout time.Duration) (int, error) {
 	q := s.in[ep]
 	if len(q) == 0 {
 		s.clock = s.clock.Add(timeout)
-		return 0, fmt.Errorf("script: endpoint 0x%02X idle: %w", ep, ErrTimeout)
+		return 0, fmt.Errorf("script: endpoint 0x%02X idle: %w", ep, usb.ErrTimeout)
 	}
 	st := q[0]
 	s.in[ep] = q[1:]
 	if len(st.data) > len(b) {
 		return 0, fmt.Errorf("script: %d-byte transfer overflows a %d-byte buffer", len(st.data), len(b))
 	}
-	if errors.Is(st.err, ErrTimeout) {
+	if errors.Is(st.err, usb.ErrTimeout) {
 		s.clock = s.clock.Add(timeout)
 	}
 	return copy(b, st.data), st.err
@@ -443,7 +444,7 @@ func TestReadKeepsBytesOfATimedOutTransfer(t *testing.T) {
 	p := newTestPort(s, nil)
 	f := reply(idcard.StatusOK, 300)
 	s.queue(0x81, f[:7])
-	s.queueStep(0x85, step{data: f[7:100], err: fmt.Errorf("cut: %w", ErrTimeout)})
+	s.queueStep(0x85, step{data: f[7:100], err: fmt.Errorf("cut: %w", usb.ErrTimeout)})
 	s.queue(0x85, f[100:])
 	if got := readStream(t, p, 4096); !bytes.Equal(got, f) {
 		t.Fatalf("got %d bytes, want the %d-byte frame", len(got), len(f))
@@ -504,9 +505,9 @@ func TestErrorsAreClassified(t *testing.T) {
 	if _, err := p.Write(idcard.Encode(idcard.CmdFind)); !errors.Is(err, transport.ErrDisconnected) || !errors.As(err, &te) || te.Endpoint != 0x02 {
 		t.Fatalf("Write error %v", err)
 	}
-	s.writeErr = fmt.Errorf("script: %w", ErrTimeout)
-	if _, err := p.Write(idcard.Encode(idcard.CmdFind)); !errors.Is(err, ErrTimeout) {
-		t.Fatalf("write timeout gave %v; want an error matching ErrTimeout", err)
+	s.writeErr = fmt.Errorf("script: %w", usb.ErrTimeout)
+	if _, err := p.Write(idcard.Encode(idcard.CmdFind)); !errors.Is(err, usb.ErrTimeout) {
+		t.Fatalf("write timeout gave %v; want an error matching usb.ErrTimeout", err)
 	}
 	// Bytes that came with the error are not lost.
 	s = newScript()
@@ -579,7 +580,7 @@ func TestCloseDuringReadIsErrClosed(t *testing.T) {
 }
 
 // goneOnClose reports a closed device the way libusb may: as a disconnect.
-type goneOnClose struct{ Endpoints }
+type goneOnClose struct{ usb.Endpoints }
 
 func (g goneOnClose) Read(ep uint8, b []byte, timeout time.Duration) (int, error) {
 	n, err := g.Endpoints.Read(ep, b, timeout)
@@ -659,7 +660,7 @@ func TestLayouts(t *testing.T) {
 			NewPort(newScript(), tc.l)
 		}()
 	}
-	if got := NewPort(newScript(), nil).String(); got != "usbbulk split pipes (OUT 0x02+0x06, IN 0x81+0x85)" {
+	if got := NewPort(newScript(), nil).String(); got != "usbframe split pipes (OUT 0x02+0x06, IN 0x81+0x85)" {
 		t.Errorf("String() = %q", got)
 	}
 	if got := (SinglePipe{0x01, 0x82}).String(); got != "single pipe (OUT 0x01, IN 0x82)" {

@@ -1,6 +1,6 @@
 //go:build libusb && cgo
 
-package usbbulk
+package usb
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 
 // hostHasUSB reports whether this machine has a USB subsystem at all. The
 // project's build VM has none (environment.md §2): there, List must find
-// nothing and OpenDevice must find no reader.
+// nothing and Open must find no device.
 func hostHasUSB() bool {
 	for _, p := range []string{"/sys/bus/usb", "/dev/bus/usb"} {
 		if _, err := os.Stat(p); err == nil {
@@ -63,6 +63,7 @@ func TestLibusbCodesMatchGousb(t *testing.T) {
 		{gousb.ErrorIO, transport.ErrDisconnected},
 		{gousb.TransferNoDevice, transport.ErrDisconnected},
 		{fmt.Errorf("read: %w", gousb.ErrorNoDevice), transport.ErrDisconnected},
+		{gousb.ErrorAccess, transport.ErrPermission},
 		// gousb wraps the claim error with %v: only its text is left.
 		{fmt.Errorf("failed to claim interface 0 on dev: %v", gousb.ErrorBusy), transport.ErrBusy},
 		{gousb.TransferTimedOut, ErrTimeout},
@@ -78,7 +79,7 @@ func TestLibusbCodesMatchGousb(t *testing.T) {
 }
 
 func TestListOnThisHost(t *testing.T) {
-	infos, err := List()
+	infos, err := List(nil)
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -89,56 +90,54 @@ func TestListOnThisHost(t *testing.T) {
 		t.Fatalf("no USB on this host, yet List found %v", infos)
 	}
 	for _, i := range infos {
-		if noteFor(i.ID) == "" {
-			t.Errorf("List returned %v, which is not a candidate", i)
-		}
 		t.Logf("found %v", i)
+	}
+	none, err := List(func(ID) bool { return false })
+	if err != nil || none == nil || len(none) != 0 {
+		t.Errorf("List with a filter that takes nothing = %v, %v", none, err)
 	}
 }
 
-func TestOpenDeviceFindsNoReader(t *testing.T) {
+func TestOpenFindsNoDevice(t *testing.T) {
 	// No device has this VID:PID, on any host.
-	p, _, err := OpenDevice(DeviceMatch{IDs: []ID{{0xFFFF, 0xFFFE}}})
-	if p != nil || !errors.Is(err, ErrNoReader) {
-		t.Fatalf("OpenDevice = %v, %v; want ErrNoReader", p, err)
+	d, _, err := Open(Match{IDs: []ID{{0xFFFF, 0xFFFE}}})
+	if d != nil || !errors.Is(err, ErrNoDevice) || !errors.Is(err, transport.ErrNotFound) {
+		t.Fatalf("Open = %v, %v; want ErrNoDevice", d, err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "no ID card reader found") || !strings.Contains(msg, "FFFF:FFFE") {
+	if msg := err.Error(); !strings.Contains(msg, "no matching device") || !strings.Contains(msg, "FFFF:FFFE") {
 		t.Errorf("unclear error %q", msg)
 	}
-	if !hostHasUSB() {
-		p, _, err := OpenDevice(DeviceMatch{})
-		if p != nil || !errors.Is(err, ErrNoReader) || !strings.Contains(err.Error(), "0400:C35A") {
-			t.Fatalf("OpenDevice with the default match on a host without USB = %v, %v", p, err)
-		}
-	}
-	// A bad layout is refused before libusb is touched.
-	if _, _, err := OpenDevice(DeviceMatch{Layout: SplitPipes{BodyIn: 0x05}}); err == nil || errors.Is(err, ErrNoReader) {
-		t.Errorf("bad layout: %v", err)
+	// A match without IDs is refused before libusb is touched.
+	if _, _, err := Open(Match{Bus: 1, Address: 2}); !errors.Is(err, errNoIDs) {
+		t.Errorf("Open without IDs: %v", err)
 	}
 }
 
 // gousb reports the end of our own per-transfer deadline as a cancelled
 // transfer, and so it reports our Close.
 func TestTransferCancellationMeaning(t *testing.T) {
-	e := &gousbEndpoints{}
-	e.base, e.cancel = context.WithCancel(context.Background())
-	ctx, cancel := e.deadline(time.Nanosecond)
+	d := &Device{}
+	d.base, d.cancel = context.WithCancel(context.Background())
+	ctx, cancel := d.deadline(time.Nanosecond)
 	defer cancel()
 	<-ctx.Done()
-	if err := e.classify(ctx, gousb.TransferCancelled); !errors.Is(err, ErrTimeout) {
+	if err := d.classify(ctx, gousb.TransferCancelled); !errors.Is(err, ErrTimeout) {
 		t.Errorf("cancelled at the deadline: %v, want ErrTimeout", err)
 	}
-	if err := e.classify(ctx, gousb.TransferNoDevice); !errors.Is(err, transport.ErrDisconnected) {
+	if err := d.classify(ctx, gousb.TransferNoDevice); !errors.Is(err, transport.ErrDisconnected) {
 		t.Errorf("no device: %v", err)
 	}
-	if err := e.classify(context.Background(), nil); err != nil {
+	if err := d.classify(context.Background(), nil); err != nil {
 		t.Errorf("no error: %v", err)
 	}
-	e.cancel()
-	if err := e.classify(ctx, gousb.TransferNoDevice); !errors.Is(err, transport.ErrClosed) {
-		t.Errorf("after Close: %v, want ErrClosed", err)
-	}
-	if _, err := e.Read(0x81, make([]byte, 64), time.Millisecond); err == nil {
+	if _, err := d.Read(0x81, make([]byte, 64), time.Millisecond); err == nil {
 		t.Error("Read on an endpoint that was never opened succeeded")
+	}
+	if _, err := d.Write(0x02, []byte{1}, time.Millisecond); err == nil {
+		t.Error("Write on an endpoint that was never opened succeeded")
+	}
+	d.cancel()
+	if err := d.classify(ctx, gousb.TransferNoDevice); !errors.Is(err, transport.ErrClosed) {
+		t.Errorf("after Close: %v, want ErrClosed", err)
 	}
 }
