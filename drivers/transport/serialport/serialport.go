@@ -2,17 +2,21 @@
 // pseudo-terminals) as transport.Ports, using go.bug.st/serial.
 //
 // It adds what the raw library leaves to its users: a read poll period so
-// drivers can keep deadlines, and one error for "the device went away"
-// (transport.ErrDisconnected) that is told apart from the port's own Close
-// (transport.ErrClosed) — go.bug.st/serial reports both as PortClosed.
+// drivers can keep deadlines, and errors classified into the transport
+// sentinels, the same on every operating system: the device went away
+// (transport.ErrDisconnected), there is no such port (transport.ErrNotFound,
+// which also matches ErrDisconnected), another program holds it
+// (transport.ErrBusy), the operating system refused access
+// (transport.ErrPermission), and the port's own Close (transport.ErrClosed),
+// which go.bug.st/serial reports as PortClosed like an unplug. The tables
+// of Unix errno values and Windows system error codes are in
+// classify_codes.go, pure Go, and tested on every machine.
 package serialport
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"go.bug.st/serial"
@@ -53,7 +57,7 @@ func Open(path string, c Config) (*Port, error) {
 	}
 	p, err := serial.Open(path, mode)
 	if err != nil {
-		return nil, fmt.Errorf("open serial port %s: %w", path, classify(err))
+		return nil, fmt.Errorf("open serial port %s: %w", path, classify(err, true))
 	}
 	poll := c.PollPeriod
 	if poll <= 0 {
@@ -61,7 +65,7 @@ func Open(path string, c Config) (*Port, error) {
 	}
 	if err := p.SetReadTimeout(poll); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("set read timeout on %s: %w", path, err)
+		return nil, fmt.Errorf("set read timeout on %s: %w", path, classify(err, true))
 	}
 	return &Port{path: path, p: p}, nil
 }
@@ -115,50 +119,12 @@ func (p *Port) Close() error {
 }
 
 // wrap turns the library's errors into the transport sentinels: after our
-// own Close everything is ErrClosed; otherwise a closed port, EIO, ENXIO or
-// EBADF means the device is gone.
+// own Close everything is ErrClosed (go.bug.st/serial reports it as
+// PortClosed, like a device that went away); otherwise the per-OS tables
+// (classify_codes.go) decide.
 func (p *Port) wrap(op string, err error) error {
 	if p.closing.Load() {
 		return fmt.Errorf("%s %s: %w", op, p.path, transport.ErrClosed)
 	}
-	return fmt.Errorf("%s %s: %w", op, p.path, classify(err))
-}
-
-// Error is a serial error classified for callers: it matches
-// transport.ErrDisconnected when the device is gone, and unwraps to the
-// library's own error.
-type Error struct {
-	Code serial.PortErrorCode // go.bug.st/serial's code, when it gave one
-	Err  error
-	gone bool
-	busy bool
-}
-
-func (e *Error) Error() string { return e.Err.Error() }
-
-// Unwrap returns the library's error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is matches transport.ErrDisconnected for a device that went away and
-// transport.ErrBusy for a port another program holds.
-func (e *Error) Is(target error) bool {
-	return e.gone && target == transport.ErrDisconnected || e.busy && target == transport.ErrBusy
-}
-
-func classify(err error) error {
-	e := &Error{Err: err}
-	var pe *serial.PortError
-	if errors.As(err, &pe) {
-		e.Code = pe.Code()
-		switch pe.Code() {
-		case serial.PortClosed, serial.PortNotFound:
-			e.gone = true
-		case serial.PortBusy:
-			e.busy = true
-		}
-	}
-	if errors.Is(err, syscall.EIO) || errors.Is(err, syscall.ENXIO) || errors.Is(err, syscall.EBADF) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENODEV) {
-		e.gone = true
-	}
-	return e
+	return fmt.Errorf("%s %s: %w", op, p.path, classify(err, false))
 }
