@@ -18,6 +18,7 @@ type TransferError struct {
 	Err      error
 }
 
+// Error names the operation and the endpoint, then the cause.
 func (e *TransferError) Error() string {
 	return fmt.Sprintf("usbframe: %s endpoint 0x%02X: %v", e.Op, e.Endpoint, e.Err)
 }

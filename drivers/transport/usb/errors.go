@@ -48,6 +48,7 @@ const (
 	kindTimeout
 )
 
+// Error returns the library's message.
 func (e *Error) Error() string { return e.Err.Error() }
 
 // Unwrap returns the library's error.
