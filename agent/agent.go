@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kiosk-agent/kiosk-agent/agent/discover"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard/discover"
 	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"

@@ -216,11 +216,13 @@ func (s *Supervisor) down(port string, err error) {
 
 // set changes the status. Subscribers hear of it only when the state or
 // the health code changed: a reopen that fails again the same way, with
-// another error text, is not news.
+// another error text or on another port, is not news.
 func (s *Supervisor) set(state State, port, code string, sev health.Severity, msg string) {
 	s.mu.Lock()
 	old := s.status
-	changed := old.State != state || old.Health.Code != code || old.Port != port
+	// The port alone is not news: while the device is down a search
+	// names other ports, and a reconnection says where it is.
+	changed := old.State != state || old.Health.Code != code
 	s.status.State, s.status.Port = state, port
 	s.status.Health.Message = msg
 	if old.Health.Code != code || old.Health.Severity != sev {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent"
-	"github.com/kiosk-agent/kiosk-agent/agent/discover"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard/discover"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 )
 

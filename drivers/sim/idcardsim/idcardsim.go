@@ -108,6 +108,8 @@ type Simulator struct {
 	// liftAfterRead takes the card away right after the next good read
 	// reply, before anything else is asked.
 	liftAfterRead bool
+	// dropReplies makes that many replies vanish on the line.
+	dropReplies int
 }
 
 // New returns a reader with no card on it.
@@ -164,6 +166,14 @@ func (s *Simulator) LiftAfterNextRead() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.liftAfterRead = true
+}
+
+// DropNextReplies makes the next n replies vanish on the line, as a noisy
+// cable does (the command is still carried out).
+func (s *Simulator) DropNextReplies(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropReplies = n
 }
 
 // HasCard reports whether a card is on the reader.
@@ -374,6 +384,9 @@ func (s *Simulator) send(ctx context.Context, port transport.Port, reply []byte,
 	s.mu.Lock()
 	f := s.cfg.Faults
 	switch r := s.rng.Float64(); {
+	case s.dropReplies > 0:
+		s.dropReplies--
+		reply = nil
 	case r < f.Drop:
 		reply = nil
 	case r < f.Drop+f.Truncate:

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiosk-agent/kiosk-agent/agent/discover"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard/discover"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
