@@ -9,18 +9,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
@@ -45,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return devicesCommand(args, stdout, stderr)
 	case "sim-reader":
 		return simReaderCommand(args, os.Stdin, stdout, stderr)
+	case "service":
+		return serviceCommand(args, stdout, stderr)
 	case wlt.ChildSubcommand:
 		// The photo decoder's child process (see package wlt); not for
 		// people to run.
@@ -76,6 +74,10 @@ func usage(w io.Writer) {
   kiosk-agent sim-reader [--card N] [--baud B]
                                 a simulated reader on a pseudo-terminal: prints its path,
                                 then takes "place N", "remove", "quit" on stdin
+  kiosk-agent service install|uninstall|start|stop|status|restart [--config FILE]
+                                the system service (systemd, Windows SCM)
+  kiosk-agent service unit [--config FILE] [--bin PATH]
+                                print the systemd unit
   kiosk-agent help              this text
 
 run flags:
@@ -151,26 +153,7 @@ func runAgent(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		// A second signal while shutting down ends at once.
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-		select {
-		case <-sig:
-			os.Exit(1)
-		case <-time.After(10 * time.Second):
-			fmt.Fprintln(stderr, "kiosk-agent: shutdown took too long")
-			os.Exit(1)
-		}
-	}()
-	if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		log.Error("kiosk agent failed", "err", err)
-		return 1
-	}
-	return 0
+	return runService(cfg.StateDir, a.Run, a.Ready(), answers(a.Addr), log, stderr)
 }
 
 func newLogger(w io.Writer, lv slog.Level) *slog.Logger {
