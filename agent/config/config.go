@@ -1,0 +1,246 @@
+// Package config is the agent's configuration: one TOML file, decoded
+// strictly, with a command-line flag for every key.
+//
+// One table of settings (key, flag, default, meaning, rule) drives
+// everything here: the defaults (Default), the flags (Bind), validation
+// (Config.Validate), the commented example file (Example) and the README's
+// table (Markdown).
+//
+// Decoding is strict, in the manner of Caddy: an unknown key or table, a
+// value of the wrong type and a value out of range are all errors, every
+// one of them reported at once with the file, line and dotted key it is
+// about:
+//
+//	/etc/kiosk-agent/kiosk-agent.toml:7: idcard.pollInterval: 100ms is too short: must be at least 300ms (readers fail when polled faster)
+//
+// The life cycle is that of a Caddy module: start from Default, decode the
+// file over it, apply the flags the user set, then Validate.
+package config
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the agent can be told at start-up. The toml tags are
+// the keys of the configuration file.
+type Config struct {
+	// StateDir is where the agent keeps what it remembers: the reader's
+	// port, pairings, the audit log, the single-instance lock.
+	StateDir string `toml:"stateDir"`
+	// Simulate runs simulated devices and the demo platform instead of
+	// real ones, enables the sim.* methods and /sim.html, and implies
+	// Security.AllowNative.
+	Simulate bool `toml:"simulate"`
+
+	Server   Server   `toml:"server"`
+	Security Security `toml:"security"`
+	IDCard   IDCard   `toml:"idcard"`
+	Photo    Photo    `toml:"photo"`
+	Log      Log      `toml:"log"`
+	Audit    Audit    `toml:"audit"`
+}
+
+// Server is the [server] table: the HTTP and WebSocket server.
+type Server struct {
+	// Listen is the HTTP/WebSocket address, host:port.
+	Listen string `toml:"listen"`
+	// AllowRemote permits a Listen address that is not loopback.
+	AllowRemote bool `toml:"allowRemote"`
+	// MaxMessageBytes is the largest inbound WebSocket message.
+	MaxMessageBytes int `toml:"maxMessageBytes"`
+	// MaxClients is how many WebSocket clients may be connected at once.
+	MaxClients int `toml:"maxClients"`
+	// CallsPerSecond is the sustained rate of calls allowed per client.
+	CallsPerSecond float64 `toml:"callsPerSecond"`
+	// CallBurst is how many calls a client may make at once before
+	// CallsPerSecond applies.
+	CallBurst int `toml:"callBurst"`
+	// IdleTimeout is how long an idle HTTP keep-alive connection is kept.
+	IdleTimeout Duration `toml:"idleTimeout"`
+}
+
+// Security is the [security] table.
+type Security struct {
+	// AllowNative lets native clients (requests without an Origin header)
+	// use the API without a pairing token. Config.AllowsNative also
+	// counts Simulate.
+	AllowNative bool `toml:"allowNative"`
+}
+
+// IDCard is the [idcard] table: the ID card reader.
+type IDCard struct {
+	// Port is "auto", "usb", "none" or a serial device path.
+	Port string `toml:"port"`
+	// ExcludePorts are never probed when Port is "auto".
+	ExcludePorts []string `toml:"excludePorts"`
+	// PollInterval is how often the reader is asked for a card.
+	PollInterval Duration `toml:"pollInterval"`
+	// ReadFingerprints reads every card's fingerprint templates, not only
+	// for callers that ask.
+	ReadFingerprints bool `toml:"readFingerprints"`
+}
+
+// Photo is the [photo] table: the vendor's WLT photo decoder.
+type Photo struct {
+	// Library is the decoder library's path; empty for none.
+	Library string `toml:"library"`
+	// ABI is how to call it: "unpack", "buffer", "wlttobmp" or "getbmp".
+	ABI string `toml:"abi"`
+	// Symbol is the library's entry point; empty for the ABI's usual name.
+	Symbol string `toml:"symbol"`
+	// Flag is the integer some entry points take.
+	Flag int `toml:"flag"`
+}
+
+// Log is the [log] table.
+type Log struct {
+	// Level is "debug", "info", "warn" or "error".
+	Level string `toml:"level"`
+	// Format is "text" or "json".
+	Format string `toml:"format"`
+}
+
+// Audit is the [audit] table: the hash-chained audit log.
+type Audit struct {
+	// Dir is where the audit log lives; empty means <StateDir>/audit (see
+	// Config.AuditDir).
+	Dir string `toml:"dir"`
+	// MaxFileBytes is the size at which the audit file is rotated.
+	MaxFileBytes int64 `toml:"maxFileBytes"`
+	// KeepFiles is how many rotated audit files are kept; 0 keeps all.
+	KeepFiles int `toml:"keepFiles"`
+}
+
+// Duration is a time.Duration written in TOML as a string such as "500ms"
+// or "2s". A bare number is refused, since its unit would be a guess.
+type Duration struct {
+	time.Duration
+}
+
+// UnmarshalText parses a duration such as "500ms" or "1m30s".
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := parseDuration(string(text))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as time.Duration.String does ("1m0s").
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(d.Duration.String()), nil
+}
+
+// parseDuration is time.ParseDuration with an error that shows an example.
+func parseDuration(s string) (time.Duration, error) {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, errors.New(notDuration(strconv.Quote(s)))
+	}
+	return v, nil
+}
+
+// notDuration says that what (a quoted string, or a description of a TOML
+// value) is not a duration, and shows how to write one.
+func notDuration(what string) string {
+	return what + ` is not a duration: write it as a string such as "500ms", "2s" or "1m30s"`
+}
+
+// Default returns the configuration used for every key that neither the file
+// nor a flag sets.
+func Default() Config {
+	var c Config
+	for _, s := range settings() {
+		def := s.def
+		if s.key == keyStateDir {
+			def = DefaultStateDir()
+		}
+		if msg := setText(field(&c, s.key), def); msg != "" {
+			panic("config: the default of " + s.key + ": " + msg)
+		}
+	}
+	return c
+}
+
+// DefaultStateDir is where the agent keeps what it remembers unless told
+// otherwise: the system's state directory when it runs as a service
+// (/var/lib/kiosk-agent as root on Linux, %ProgramData%\kiosk-agent on
+// Windows), the user's otherwise ($XDG_STATE_HOME/kiosk-agent on Linux, or
+// ~/.local/state/kiosk-agent). It is empty when none of them can be found.
+func DefaultStateDir() string {
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("ProgramData"); d != "" {
+			return filepath.Join(d, "kiosk-agent")
+		}
+	case "linux":
+		if os.Geteuid() == 0 {
+			return "/var/lib/kiosk-agent"
+		}
+		if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+			return filepath.Join(d, "kiosk-agent")
+		}
+	}
+	if d, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(d, ".local", "state", "kiosk-agent")
+	}
+	return ""
+}
+
+// DefaultPath is the configuration file read when --config is not given:
+// /etc/kiosk-agent/kiosk-agent.toml, or %ProgramData%\kiosk-agent\kiosk-agent.toml
+// on Windows.
+func DefaultPath() string {
+	if runtime.GOOS == "windows" {
+		d := os.Getenv("ProgramData")
+		if d == "" {
+			d = `C:\ProgramData`
+		}
+		return filepath.Join(d, "kiosk-agent", "kiosk-agent.toml")
+	}
+	return "/etc/kiosk-agent/kiosk-agent.toml"
+}
+
+// AuditDir is where the audit log lives: Audit.Dir, or "audit" in StateDir
+// when that is empty.
+func (c Config) AuditDir() string {
+	if c.Audit.Dir != "" {
+		return c.Audit.Dir
+	}
+	return filepath.Join(c.StateDir, "audit")
+}
+
+// ListenIsLoopback reports whether Server.Listen is a loopback address
+// (127.0.0.0/8, ::1 or localhost), which only this machine can reach.
+func (c Config) ListenIsLoopback() bool {
+	host, _, err := net.SplitHostPort(c.Server.Listen)
+	return err == nil && isLoopbackHost(host)
+}
+
+// AllowsNative reports whether native clients (requests without an Origin
+// header) may use the API without a pairing token: Security.AllowNative,
+// which Simulate implies.
+func (c Config) AllowsNative() bool {
+	return c.Security.AllowNative || c.Simulate
+}
+
+// isLoopbackHost reports whether host (from net.SplitHostPort) can only be
+// reached from this machine.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	if i := strings.IndexByte(host, '%'); i >= 0 {
+		host = host[:i] // an IPv6 zone
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

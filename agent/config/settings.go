@@ -1,0 +1,565 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
+)
+
+// keyStateDir is the one key whose default depends on the machine.
+const keyStateDir = "stateDir"
+
+// setting is one key of the configuration file and its flag. The list in
+// settings is the only description of the keys: the defaults, the flags,
+// validation, the example file and the README table all come from it.
+type setting struct {
+	key     string // dotted TOML key: "idcard.pollInterval"
+	flag    string // flag name without dashes: "poll-interval"
+	arg     string // the flag's argument in usage texts: "DUR"; empty for booleans
+	def     string // the default as written on the command line
+	defDoc  string // the default as the docs show it (markdown), when def does not say it
+	usage   string // one line for --help; holds arg in backquotes
+	meaning string // the docs' meaning (markdown)
+	rule    rule   // what values are allowed beyond their type
+}
+
+// rule is what a setting allows beyond the type of its value.
+type rule struct {
+	// doc says what is allowed (markdown), appended to the meaning in the
+	// docs; empty when the meaning says it already.
+	doc string
+	// check returns the problem with v, the setting's field in c, in plain
+	// English, or "" when there is none.
+	check func(c *Config, v reflect.Value) string
+	// values are the values allowed, when the rule is a list of them.
+	values []string
+}
+
+// settings returns the description of every key, in the order of the
+// example file and the README table.
+func settings() []setting {
+	return []setting{
+		{
+			key: keyStateDir, flag: "state-dir", arg: "DIR",
+			defDoc: "`/var/lib/kiosk-agent` as root on Linux, else `$XDG_STATE_HOME/kiosk-agent` " +
+				"or `~/.local/state/kiosk-agent`; `%ProgramData%\\kiosk-agent` on Windows",
+			usage: "keep what the agent remembers in `DIR` (default: per system)",
+			meaning: "where the agent keeps what it remembers: the reader's port (`discover.json`), the pairings, " +
+				"the audit log and the single-instance lock",
+			rule: rule{check: func(_ *Config, v reflect.Value) string {
+				if v.String() == "" {
+					return "is empty: name a directory"
+				}
+				return ""
+			}},
+		},
+		{
+			key: "simulate", flag: "simulate", def: "false",
+			usage: "run simulated devices and the demo platform",
+			meaning: "simulated devices (the reader behind a pseudo-terminal, an in-memory pipe on Windows, " +
+				"driven through the real serial code) and the demo platform; enables the `sim.*` methods and " +
+				"`/sim.html`, and implies `security.allowNative`",
+		},
+		{
+			key: "server.listen", flag: "listen", arg: "ADDR", def: "127.0.0.1:17321",
+			usage: "serve HTTP and WebSocket on `ADDR` (host:port)",
+			meaning: "HTTP and WebSocket address, `host:port`. Keep it on loopback (`127.0.0.0/8`, `::1`, " +
+				"`localhost`): any other host needs `server.allowRemote`",
+			rule: rule{check: checkListen},
+		},
+		{
+			key: "server.allowRemote", flag: "allow-remote", def: "false",
+			usage: "permit a listen address that is not loopback",
+			meaning: "permit a `server.listen` address that is not loopback, so that other machines can reach " +
+				"the agent (it then logs a loud warning)",
+		},
+		{
+			key: "server.maxMessageBytes", flag: "max-message-bytes", arg: "N", def: "65536",
+			usage:   "refuse WebSocket messages larger than `N` bytes",
+			meaning: "the largest WebSocket message a client may send, in bytes",
+			rule:    intRange(1024, 16<<20),
+		},
+		{
+			key: "server.maxClients", flag: "max-clients", arg: "N", def: "64",
+			usage:   "serve at most `N` WebSocket clients at once",
+			meaning: "how many WebSocket clients may be connected at once",
+			rule:    intRange(1, 10000),
+		},
+		{
+			key: "server.callsPerSecond", flag: "calls-per-second", arg: "N", def: "20",
+			usage:   "let each client make `N` calls per second, sustained",
+			meaning: "how many calls per second each client may make, sustained (a fraction is fine)",
+			rule:    floatRange(10000),
+		},
+		{
+			key: "server.callBurst", flag: "call-burst", arg: "N", def: "40",
+			usage:   "let each client make `N` calls at once before the rate applies",
+			meaning: "how many calls a client may make at once before `server.callsPerSecond` applies",
+			rule:    intRange(1, math.MaxInt64),
+		},
+		{
+			key: "server.idleTimeout", flag: "idle-timeout", arg: "DUR", def: "60s",
+			usage:   "close an idle HTTP keep-alive connection after `DUR`",
+			meaning: "how long an idle HTTP keep-alive connection is kept open",
+			rule:    durationRange(time.Second, 0, ""),
+		},
+		{
+			key: "security.allowNative", flag: "allow-native", def: "false",
+			usage:   "let native clients (no Origin header) use the API without pairing",
+			meaning: "let native clients (requests without an `Origin` header) use the API without a pairing token",
+		},
+		{
+			key: "idcard.port", flag: "idcard-port", arg: "PATH", def: "auto",
+			usage: "the ID card reader's serial device `PATH` (/dev/ttyUSB0, COM3), or auto, usb or none",
+			meaning: "the reader's serial device (`/dev/ttyUSB0`, `/dev/ttyS1`, `COM3`); `usb` for a 部标 USB bulk " +
+				"reader (0400:C35A, needs a `-tags libusb` build); `auto` searches: a USB bulk reader first, then " +
+				"the remembered serial port, then the other serial ports (known reader and USB-bridge IDs first) " +
+				"at 115200, then 57600/38400/19200/9600 baud, each confirmed by the SAM status command; `none` " +
+				"runs without a reader. With `simulate` only `auto` or `none`: the simulated reader takes its place",
+			rule: rule{check: checkPort},
+		},
+		{
+			key: "idcard.excludePorts", flag: "exclude-port", arg: "PATH",
+			usage: "never probe `PATH` when searching for the reader (repeatable)",
+			meaning: "ports never probed when searching: probing writes 10 bytes, which a receipt printer on a " +
+				"serial port would print. `--exclude-port` is repeatable and replaces the file's list",
+			rule: rule{check: func(_ *Config, v reflect.Value) string {
+				for i := range v.Len() {
+					if v.Index(i).String() == "" {
+						return fmt.Sprintf("entry %d is empty: name a port", i+1)
+					}
+				}
+				return ""
+			}},
+		},
+		{
+			key: "idcard.pollInterval", flag: "poll-interval", arg: "DUR", def: "500ms",
+			usage:   "ask the reader for a card every `DUR`",
+			meaning: "how often the reader is asked for a card",
+			rule:    durationRange(300*time.Millisecond, 10*time.Second, "readers fail when polled faster"),
+		},
+		{
+			key: "idcard.readFingerprints", flag: "read-fingerprints", def: "false",
+			usage: "read the fingerprint templates of every card",
+			meaning: "read every card's fingerprint templates (30 10). Off, they are read only for a caller that " +
+				"asks (`idcard.read {\"fingerprint\": true}`); a reader that will not re-select a card it has read " +
+				"then answers `CARD_REPLACE` for a card already read, and reads the next placement with them. " +
+				"Either way they stay in memory only while the card is on the reader and go only to the caller " +
+				"that asked",
+		},
+		{
+			key: "photo.library", flag: "photo-library", arg: "PATH",
+			usage: "decode photos with the vendor's WLT library at `PATH` (.so, .dll)",
+			meaning: "the vendor's WLT photo decoder (`libwlt2019.so`, `WltRS.dll`, …). Without one, " +
+				"`photo.png` is `null` and the UI shows a placeholder",
+		},
+		{
+			key: "photo.abi", flag: "photo-abi", arg: "ABI", def: wlt.ABIUnpack,
+			usage: "call the photo decoder with `ABI`",
+			meaning: "how to call it: `unpack` (`int unpack(src, dst, flag)`), `buffer` " +
+				"(`int fn(wlt, out, 102, 126)`), `wlttobmp` (`int WltToBmp(wlt, bmp)`), `getbmp` " +
+				"(`int GetBmp(path, intf)`, file based)",
+			rule: oneOf(wlt.ABIUnpack, wlt.ABIBuffer, wlt.ABIWltToBmp, wlt.ABIGetBmp),
+		},
+		{
+			key: "photo.symbol", flag: "photo-symbol", arg: "NAME",
+			defDoc:  "the ABI's usual name",
+			usage:   "the photo decoder's entry point `NAME`, if not the ABI's usual one",
+			meaning: "the library's entry point",
+		},
+		{
+			key: "photo.flag", flag: "photo-flag", arg: "N", def: "0",
+			usage: "pass `N` to photo decoder entry points that take an integer",
+			meaning: "the integer some entry points take (e.g. `unpack`'s vendor code: 602/603 on arm64, 158/159 " +
+				"on x86-64)",
+		},
+		{
+			key: "log.level", flag: "log-level", arg: "LEVEL", def: "info",
+			usage:   "log at `LEVEL` and above",
+			meaning: "the least important log lines written",
+			rule:    oneOf("debug", "info", "warn", "error"),
+		},
+		{
+			key: "log.format", flag: "log-format", arg: "FORMAT", def: "text",
+			usage:   "write log lines as `FORMAT`",
+			meaning: "how log lines are written: `text` (key=value pairs) or `json` (one object a line)",
+			rule:    oneOf("text", "json"),
+		},
+		{
+			key: "audit.dir", flag: "audit-dir", arg: "DIR",
+			defDoc:  "`<stateDir>/audit`",
+			usage:   "keep the audit log in `DIR` (default: audit in the state directory)",
+			meaning: "where the hash-chained audit log lives",
+		},
+		{
+			key: "audit.maxFileBytes", flag: "audit-max-file-bytes", arg: "N", def: "8388608",
+			usage:   "start a new audit file at `N` bytes",
+			meaning: "start a new audit file when the current one reaches this size, in bytes",
+			rule:    intRange(64<<10, math.MaxInt64),
+		},
+		{
+			key: "audit.keepFiles", flag: "audit-keep-files", arg: "N", def: "0",
+			usage:   "keep `N` rotated audit files (0: all)",
+			meaning: "how many rotated audit files are kept (`0`: all of them)",
+			rule:    intRange(0, math.MaxInt64),
+		},
+	}
+}
+
+// schema indexes the settings for decoding.
+type schema struct {
+	byKey  map[string]*setting // by dotted key
+	tables map[string]bool     // the tables: "server", …
+	names  []string            // every key and table, for suggestions
+}
+
+// newSchema indexes the settings.
+func newSchema() *schema {
+	sc := &schema{byKey: map[string]*setting{}, tables: map[string]bool{}}
+	all := settings()
+	for i := range all {
+		s := &all[i]
+		sc.byKey[s.key] = s
+		sc.names = append(sc.names, s.key)
+		if t, _ := splitLast(s.key); t != "" && !sc.tables[t] {
+			sc.tables[t] = true
+			sc.names = append(sc.names, t)
+		}
+	}
+	return sc
+}
+
+// intRange allows whole numbers from lo to hi; hi math.MaxInt64 means no
+// upper limit.
+func intRange(lo, hi int64) rule {
+	r := rule{doc: fmt.Sprintf("`%d` to `%d`", lo, hi)}
+	switch {
+	case hi == math.MaxInt64 && lo == 0:
+		r.doc = "not negative"
+	case hi == math.MaxInt64:
+		r.doc = fmt.Sprintf("at least `%d`", lo)
+	}
+	r.check = func(_ *Config, v reflect.Value) string {
+		switch n := v.Int(); {
+		case n < 0 && lo == 0 && hi == math.MaxInt64:
+			return fmt.Sprintf("%d is negative: must be 0 or more", n)
+		case n < lo && hi == math.MaxInt64:
+			return fmt.Sprintf("%d is too small: must be at least %d", n, lo)
+		case n < lo || n > hi:
+			return fmt.Sprintf("%d is out of range: must be from %d to %d", n, lo, hi)
+		}
+		return ""
+	}
+	return r
+}
+
+// floatRange allows numbers above 0 up to hi.
+func floatRange(hi float64) rule {
+	return rule{
+		doc: fmt.Sprintf("more than `0`, at most `%v`", hi),
+		check: func(_ *Config, v reflect.Value) string {
+			if f := v.Float(); !(f > 0 && f <= hi) { // also refuses NaN
+				return fmt.Sprintf("%v is out of range: must be more than 0 and at most %v", f, hi)
+			}
+			return ""
+		},
+	}
+}
+
+// durationRange allows durations from lo to hi (0: no upper limit); why,
+// if not empty, says why lo is the least.
+func durationRange(lo, hi time.Duration, why string) rule {
+	because := ""
+	if why != "" {
+		because = " (" + why + ")"
+	}
+	r := rule{doc: fmt.Sprintf("at least `%v`%s", lo, because)}
+	if hi > 0 {
+		r.doc += fmt.Sprintf(", at most `%v`", hi)
+	}
+	r.check = func(_ *Config, v reflect.Value) string {
+		switch d := v.Interface().(Duration).Duration; {
+		case d < lo:
+			return fmt.Sprintf("%v is too short: must be at least %v%s", d, lo, because)
+		case hi > 0 && d > hi:
+			return fmt.Sprintf("%v is too long: must be at most %v", d, hi)
+		}
+		return ""
+	}
+	return r
+}
+
+// oneOf allows the strings listed.
+func oneOf(values ...string) rule {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "`" + v + "`"
+	}
+	return rule{
+		doc:    "one of " + strings.Join(quoted, ", "),
+		values: values,
+		check: func(_ *Config, v reflect.Value) string {
+			for _, ok := range values {
+				if v.String() == ok {
+					return ""
+				}
+			}
+			return fmt.Sprintf("%q is not one of %s", v.String(), strings.Join(values, ", "))
+		},
+	}
+}
+
+// checkListen is the rule of server.listen.
+func checkListen(c *Config, v reflect.Value) string {
+	addr := v.String()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Sprintf("%q is not host:port, such as \"127.0.0.1:17321\"", addr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Sprintf("%q: the port must be a number from 0 to 65535", addr)
+	}
+	if !isLoopbackHost(host) && !c.Server.AllowRemote {
+		what := "is not a loopback address"
+		if host == "" {
+			what = "listens on every network interface"
+		}
+		return fmt.Sprintf("%q %s, so other machines could reach the agent: set server.allowRemote = true "+
+			"(--allow-remote) if that is meant", addr, what)
+	}
+	return ""
+}
+
+// checkPort is the rule of idcard.port.
+func checkPort(c *Config, v reflect.Value) string {
+	switch port := v.String(); {
+	case port == "":
+		return `is empty: use "auto", "usb", "none" or a serial device path`
+	case c.Simulate && port != "auto" && port != "none":
+		return fmt.Sprintf(`%q cannot be used with simulate = true, whose simulated reader takes its place: `+
+			`use "auto" or "none"`, port)
+	}
+	return ""
+}
+
+// field returns the field of c that holds key. It panics for a key that
+// has no field, which is a mistake in settings (a test checks them all).
+func field(c *Config, key string) reflect.Value {
+	v := reflect.ValueOf(c).Elem()
+	for part := range strings.SplitSeq(key, ".") {
+		t, found := v.Type(), false
+		for i := range t.NumField() {
+			if name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); name == part {
+				v, found = v.Field(i), true
+				break
+			}
+		}
+		if !found {
+			panic("config: no field for the key " + key)
+		}
+	}
+	return v
+}
+
+// The types a setting's field can have.
+type valueKind int
+
+const (
+	kindString valueKind = iota
+	kindBool
+	kindInt
+	kindFloat
+	kindDuration
+	kindList
+)
+
+// kindOf returns the kind of a setting's field type.
+func kindOf(t reflect.Type) valueKind {
+	switch {
+	case t == reflect.TypeFor[Duration]():
+		return kindDuration
+	case t.Kind() == reflect.String:
+		return kindString
+	case t.Kind() == reflect.Bool:
+		return kindBool
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return kindInt
+	case t.Kind() == reflect.Float64:
+		return kindFloat
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		return kindList
+	}
+	panic("config: no setting can have the type " + t.String())
+}
+
+// setText sets a setting's field from text as a flag gives it, returning
+// the problem with the text or "". A list is set to the one entry text (no
+// entry when text is empty).
+func setText(v reflect.Value, text string) string {
+	switch kindOf(v.Type()) {
+	case kindString:
+		v.SetString(text)
+	case kindBool:
+		b, err := strconv.ParseBool(text)
+		if err != nil {
+			return fmt.Sprintf("%q is not true or false", text)
+		}
+		v.SetBool(b)
+	case kindInt:
+		n, err := strconv.ParseInt(text, 0, v.Type().Bits())
+		if errors.Is(err, strconv.ErrRange) {
+			return fmt.Sprintf("%s is too large a number", text)
+		} else if err != nil {
+			return fmt.Sprintf("%q is not a whole number", text)
+		}
+		v.SetInt(n)
+	case kindFloat:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return fmt.Sprintf("%q is not a number", text)
+		}
+		v.SetFloat(f)
+	case kindDuration:
+		d, err := parseDuration(text)
+		if err != nil {
+			return err.Error()
+		}
+		v.Set(reflect.ValueOf(Duration{d}))
+	case kindList:
+		list := []string{}
+		if text != "" {
+			list = append(list, text)
+		}
+		v.Set(reflect.ValueOf(list))
+	}
+	return ""
+}
+
+// checkTOML returns the problem with x, a value decoded from TOML into an
+// interface, as the value of a field of type t, or "" when it fits. example
+// is the setting's default as TOML, for the message.
+func checkTOML(t reflect.Type, x any, example string) string {
+	such := ""
+	if example != "" && example != `""` && example != "[]" {
+		such = " such as " + example
+	}
+	switch kindOf(t) {
+	case kindString:
+		if _, ok := x.(string); !ok {
+			return fmt.Sprintf("want a string%s, not %s", such, describe(x))
+		}
+	case kindBool:
+		if _, ok := x.(bool); !ok {
+			return "want true or false, not " + describe(x)
+		}
+	case kindInt:
+		n, ok := x.(int64)
+		if !ok {
+			return fmt.Sprintf("want a whole number%s, not %s", such, describe(x))
+		}
+		if reflect.New(t).Elem().OverflowInt(n) {
+			return fmt.Sprintf("%d is too large a number", n)
+		}
+	case kindFloat:
+		switch x.(type) {
+		case int64, float64:
+		default:
+			return fmt.Sprintf("want a number%s, not %s", such, describe(x))
+		}
+	case kindDuration:
+		s, ok := x.(string)
+		if !ok {
+			return notDuration(describe(x))
+		}
+		if _, err := parseDuration(s); err != nil {
+			return err.Error()
+		}
+	case kindList:
+		list, ok := x.([]any)
+		if !ok {
+			return `want a list of strings such as ["/dev/ttyS0"], not ` + describe(x)
+		}
+		for i, e := range list {
+			if _, ok := e.(string); !ok {
+				return fmt.Sprintf("entry %d is %s: want a string", i+1, describe(e))
+			}
+		}
+	}
+	return ""
+}
+
+// describe names the type and value of x, a value decoded from TOML into
+// an interface, for messages: `an integer (500)`.
+func describe(x any) string {
+	switch x := x.(type) {
+	case string:
+		if r := []rune(x); len(r) > 40 {
+			x = string(r[:40]) + "…"
+		}
+		return "a string (" + strconv.Quote(x) + ")"
+	case bool:
+		return fmt.Sprintf("a boolean (%v)", x)
+	case int64:
+		return fmt.Sprintf("an integer (%d)", x)
+	case float64:
+		return fmt.Sprintf("a float (%v)", x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	return "a date or time"
+}
+
+// tomlValue returns a setting's default written as a TOML value.
+func (s *setting) tomlValue(c *Config) string {
+	v := field(c, s.key)
+	switch kindOf(v.Type()) {
+	case kindString:
+		return quote(v.String())
+	case kindDuration:
+		return quote(s.def)
+	case kindList:
+		list := make([]string, v.Len())
+		for i := range list {
+			list[i] = quote(v.Index(i).String())
+		}
+		return "[" + strings.Join(list, ", ") + "]"
+	}
+	return s.def
+}
+
+// quote writes s as a TOML basic string.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
