@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Version is the protocol version this package describes.
@@ -23,10 +24,16 @@ const Version = "1"
 const (
 	MethodHello         = "agent.hello"
 	MethodDevicesList   = "devices.list"
+	MethodHealthGet     = "health.get"
 	MethodIDCardRead    = "idcard.read"
 	MethodSimPlaceCard  = "sim.idcard.place"
 	MethodSimRemoveCard = "sim.idcard.remove"
 )
+
+// Methods lists every method name.
+func Methods() []string {
+	return []string{MethodHello, MethodDevicesList, MethodHealthGet, MethodIDCardRead, MethodSimPlaceCard, MethodSimRemoveCard}
+}
 
 // Event (notification) names.
 const (
@@ -34,6 +41,21 @@ const (
 	EventIDCardRemoved  = "idcard.removed"
 	EventIDCardError    = "idcard.error"
 	EventDeviceChanged  = "device.changed"
+	EventHealthChanged  = "health.changed"
+)
+
+// Events lists every event name.
+func Events() []string {
+	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged}
+}
+
+// WebSocket close codes the agent uses, with a reason text, when it ends a
+// connection on its own (RFC 6455 §7.4.1).
+const (
+	ClosePolicy       = 1008 // the client broke a rule: flooding, or its pairing was removed
+	CloseTooBig       = 1009 // a message larger than the agent accepts
+	CloseGoingAway    = 1001 // the agent is stopping
+	CloseTryAgainLate = 1013 // too many clients connected
 )
 
 // Reason is the stable, machine-readable cause of an application error,
@@ -51,12 +73,14 @@ const (
 	ReasonCardReplace        Reason = "CARD_REPLACE"        // the card must be lifted and placed again
 	ReasonBadParams          Reason = "BAD_PARAMS"          // the params are malformed; message says which field
 	ReasonNotSimulated       Reason = "NOT_SIMULATED"       // a sim.* method on an agent without --simulate
+	ReasonUnauthorized       Reason = "UNAUTHORIZED"        // the client has not presented a valid pairing token, or may not call this method
+	ReasonRateLimited        Reason = "RATE_LIMITED"        // the client sends calls faster than allowed, or has too many waiting
 )
 
 // Reasons lists every reason, for documentation and schema tests.
 func Reasons() []Reason {
 	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
-		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated}
+		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited}
 }
 
 // JSON-RPC 2.0 error codes. The first five are the standard's; application
@@ -80,6 +104,8 @@ var reasonCodes = map[Reason]int{
 	ReasonCardReadFailed:     -32006,
 	ReasonCardReplace:        -32007,
 	ReasonNotSimulated:       -32008,
+	ReasonUnauthorized:       -32009,
+	ReasonRateLimited:        -32010,
 }
 
 // Code returns the JSON-RPC error code used for r.
@@ -149,15 +175,57 @@ func DecodeParams(params json.RawMessage, v any) *Error {
 	dec := json.NewDecoder(bytes.NewReader(params))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		e := Errorf(ReasonBadParams, "invalid params: %v", err)
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			e.Data.Field = te.Field
-		}
-		return e
+		return paramsError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return Errorf(ReasonBadParams, "invalid params: trailing data after the params object")
 	}
 	return nil
+}
+
+// paramsError describes a decoding failure in the protocol's own words:
+// the field and the JSON type expected, never Go's type names.
+func paramsError(err error) *Error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			e := Errorf(ReasonBadParams, "invalid params: must be an object, not %s", te.Value)
+			return e
+		}
+		e := Errorf(ReasonBadParams, "invalid params: %s must be %s, not %s", field, jsonKind(te.Type.Kind().String()), te.Value)
+		e.Data.Field = field
+		return e
+	case errors.As(err, &se):
+		return Errorf(ReasonBadParams, "invalid params: malformed JSON at byte %d", se.Offset)
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		f = strings.Trim(f, `"`)
+		e := Errorf(ReasonBadParams, "invalid params: unknown field %q", f)
+		e.Data.Field = f
+		return e
+	}
+	return Errorf(ReasonBadParams, "invalid params: %s", strings.TrimPrefix(msg, "json: "))
+}
+
+// jsonKind names a Go kind as the JSON type a client must send.
+func jsonKind(k string) string {
+	switch k {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
+	case "float32", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "another type"
 }

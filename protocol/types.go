@@ -1,10 +1,68 @@
 package protocol
 
+// HelloParams are the params of agent.hello; all optional. A page from a
+// paired origin, and a native client where the agent asks for one,
+// presents its pairing token here before anything else.
+type HelloParams struct {
+	Token  string      `json:"token,omitempty"`
+	Client *ClientInfo `json:"client,omitempty"`
+}
+
+// ClientInfo is how a client introduces itself (for logs and the audit).
+type ClientInfo struct {
+	Name    string `json:"name,omitempty"`
+	Version string `json:"version,omitempty"`
+}
+
 // Hello is the result of agent.hello.
 type Hello struct {
 	Protocol string   `json:"protocol"`
 	Version  string   `json:"version"`
 	Devices  []Device `json:"devices"`
+	Access   Access   `json:"access"`
+}
+
+// Access is what the connection may do and see.
+type Access struct {
+	// Kind is how the client was admitted: "own" (the agent's pages),
+	// "paired" (a paired origin or native client with its token),
+	// "native" (a native client admitted by security.allowNative), or
+	// "none" (not yet: present a token).
+	Kind string `json:"kind"`
+	// Origin is the page's origin ("" for native clients).
+	Origin string `json:"origin"`
+	// Authorized: the client may call methods and receives events.
+	Authorized bool `json:"authorized"`
+	// Fields are the card fields it receives (see CardFields).
+	Fields []string `json:"fields"`
+}
+
+// Access kinds.
+const (
+	AccessOwn    = "own"
+	AccessPaired = "paired"
+	AccessNative = "native"
+	AccessNone   = "none"
+)
+
+// HealthCheck is the health of one device or subsystem, as data.
+type HealthCheck struct {
+	Component string `json:"component"`
+	Code      string `json:"code"`
+	Severity  string `json:"severity"` // ok, warning, error
+	Since     string `json:"since"`    // RFC 3339
+	Message   string `json:"message,omitempty"`
+}
+
+// HealthReport is the result of health.get and the body of /healthz.
+type HealthReport struct {
+	Status string        `json:"status"` // ok, degraded, failing
+	Checks []HealthCheck `json:"checks"`
+}
+
+// HealthEvent is the params of health.changed.
+type HealthEvent struct {
+	Check HealthCheck `json:"check"`
 }
 
 // DeviceState is a device's condition.
@@ -25,7 +83,9 @@ type Device struct {
 	Model string      `json:"model"`
 	Port  string      `json:"port"`
 	State DeviceState `json:"state"`
-	Error string      `json:"error,omitempty"`
+	// Error is the health message when the device is not working.
+	Error  string      `json:"error,omitempty"`
+	Health HealthCheck `json:"health"`
 }
 
 // Card is an ID card as sent to clients. Fields a card kind does not have
@@ -38,7 +98,8 @@ type Card struct {
 	Nation          string `json:"nation,omitempty"`
 	BirthDate       string `json:"birthDate"`
 	Address         string `json:"address,omitempty"`
-	IDNumber        string `json:"idNumber"`
+	IDNumber        string `json:"idNumber,omitempty"`
+	IDNumberMasked  string `json:"idNumberMasked,omitempty"`
 	Issuer          string `json:"issuer,omitempty"`
 	ValidFrom       string `json:"validFrom"`
 	ValidUntil      string `json:"validUntil"`
@@ -49,9 +110,22 @@ type Card struct {
 	IssuerCode      string `json:"issuerCode,omitempty"`
 	AppendedAddress string `json:"appendedAddress,omitempty"`
 	Birthplace      string `json:"birthplace,omitempty"`
-	Photo           Photo  `json:"photo"`
+	Photo           *Photo `json:"photo,omitempty"`
 	// Fingerprint is the two templates as read, base64, when asked for.
 	Fingerprint []byte `json:"fingerprint,omitempty"`
+	// Incomplete names parts the reader could not read because the card
+	// left half-way ("appendedAddress"): empty there means unknown, not
+	// none. Placed again, the card reads whole.
+	Incomplete []string `json:"incomplete,omitempty"`
+}
+
+// CardFields lists the card's field names, as a pairing's field policy
+// names them. "type" and "incomplete" describe the card, not the person,
+// and every client receives them.
+func CardFields() []string {
+	return []string{"type", "name", "nameEn", "sex", "nation", "birthDate", "address", "idNumber", "idNumberMasked",
+		"issuer", "validFrom", "validUntil", "nationality", "passNumber", "issueCount", "cardVersion", "issuerCode",
+		"appendedAddress", "birthplace", "photo", "fingerprint", "incomplete"}
 }
 
 // Photo is the card's photo: the raw WLT bytes (base64 on the wire) and,
@@ -68,6 +142,8 @@ type IDCardReadParams struct {
 	TimeoutMs *int `json:"timeoutMs,omitempty"`
 	// Fingerprint asks for the fingerprint templates.
 	Fingerprint bool `json:"fingerprint,omitempty"`
+	// Purpose says why the card is read (e.g. "低保申请"), for the audit log.
+	Purpose string `json:"purpose,omitempty"`
 }
 
 // IDCardReadResult is the result of idcard.read.

@@ -74,7 +74,7 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	if path.Ext(name) == ".html" {
-		hdr.Set("Content-Security-Policy", csp(r.Host))
+		hdr.Set("Content-Security-Policy", CSP(r.Host))
 	}
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
 }
@@ -93,11 +93,11 @@ func contentType(name string, data []byte) string {
 // hostRE matches a Host header that is safe to repeat in a header value.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
-// csp is the page's policy: its own scripts, styles and images (plus the
+// CSP is the pages' policy: its own scripts, styles and images (plus the
 // data: and blob: URLs of the card photo) and a WebSocket to its own host.
 // The ws:// source is spelt out because older WebKit does not count it as
 // 'self'.
-func csp(host string) string {
+func CSP(host string) string {
 	connect := "'self'"
 	if hostRE.MatchString(host) {
 		connect += " ws://" + host + " wss://" + host

@@ -19,8 +19,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gorilla/websocket"
 
-	"github.com/kiosk-agent/kiosk-agent/agent"
-	"github.com/kiosk-agent/kiosk-agent/agent/idcardsvc"
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
+	"github.com/kiosk-agent/kiosk-agent/agent/core"
+	idcardsvc "github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 )
 
 // Bounds of one test. A whole test normally takes 1–3 s.
@@ -53,9 +54,12 @@ func startAgent(t *testing.T, listen string) (base string, stop func()) {
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// The fastest poll a reader tolerates keeps the tests quick.
-	a, err := agent.New(agent.Config{Listen: listen, Simulate: true, PollInterval: idcardsvc.MinPollInterval}, log)
+	cfg := config.Default()
+	cfg.Server.Listen, cfg.Simulate, cfg.StateDir = listen, true, stateDir(t)
+	cfg.IDCard.PollInterval.Duration = idcardsvc.MinPollInterval
+	a, err := core.New(cfg, log)
 	if err != nil {
-		t.Fatalf("agent.New: %v", err)
+		t.Fatalf("core.New: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -85,6 +89,18 @@ func startAgent(t *testing.T, listen string) (base string, stop func()) {
 	}
 	t.Cleanup(stop)
 	return "http://" + a.Addr().String(), stop
+}
+
+// stateDir is the test's state directory: one per test, kept across the
+// agent restarts of a test.
+func stateDir(t *testing.T) string {
+	t.Helper()
+	d := filepath.Join(os.TempDir(), "kiosk-e2e-"+strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()))
+	if err := os.MkdirAll(d, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
 }
 
 // kiosk is one test's rig: an agent with a simulated reader, a headless

@@ -10,7 +10,8 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
+	idcardsvc "github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard/discover"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/usbframe"
 )
@@ -22,7 +23,7 @@ func devicesCommand(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var exclude listFlag
 	fs.Var(&exclude, "exclude", "port never to probe (repeatable)")
-	stateDir := fs.String("state-dir", defaultStateDir(), "where the reader's port is remembered")
+	stateDir := fs.String("state-dir", config.DefaultStateDir(), "where the reader's port is remembered")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -48,12 +49,8 @@ func devicesCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  %s\n", d)
 		}
 	}
-	a, err := agent.New(agent.Config{IDCardPort: agent.AutoDetect, ExcludePorts: exclude, StateDir: *stateDir}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
-		return 2
-	}
-	found, tried, err := a.Finder().Find(ctx)
+	finder := idcardsvc.NewFinder(exclude, *stateDir, slog.New(slog.DiscardHandler))
+	found, tried, err := finder.Find(ctx)
 	fmt.Fprintln(stdout, "ID card reader probes (SAM status 11 FF):")
 	for _, t := range tried {
 		verdict := "reader answered"

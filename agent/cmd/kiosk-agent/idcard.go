@@ -12,7 +12,9 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/agent/api"
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
+	idcardsvc "github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/idnumber"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/region"
@@ -29,12 +31,12 @@ func idcardCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("idcard read", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	port := fs.String("port", "", "reader serial device (default: find it)")
+	port := fs.String("port", "", "reader serial device, or usb for a USB bulk reader (default: find it)")
 	asJSON := fs.Bool("json", false, "print the card as JSON (the protocol's card object)")
 	showID := fs.Bool("show-id", false, "print the full ID number (it is masked otherwise)")
 	fp := fs.Bool("fingerprint", false, "also read the fingerprint templates (their size is printed)")
 	timeout := fs.Duration("timeout", 15*time.Second, "how long to wait for a card")
-	stateDir := fs.String("state-dir", defaultStateDir(), "where the reader's port is remembered")
+	stateDir := fs.String("state-dir", config.DefaultStateDir(), "where the reader's port is remembered")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -85,15 +87,15 @@ func idcardCommand(args []string, stdout, stderr io.Writer) int {
 
 // openReaderPort opens the given port, or finds the reader.
 func openReaderPort(ctx context.Context, port, stateDir string, stderr io.Writer) (transport.Port, string, error) {
-	if port != "" {
+	switch port {
+	case "usb":
+		return idcardsvc.USB(ctx)
+	case "", "auto":
+	default:
 		p, err := serialport.Open(port, serialport.Config{})
 		return p, port, err
 	}
-	a, err := agent.New(agent.Config{IDCardPort: agent.AutoDetect, StateDir: stateDir}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return nil, "", err
-	}
-	found, _, err := a.Finder().Find(ctx)
+	found, _, err := idcardsvc.NewFinder(nil, stateDir, slog.New(slog.DiscardHandler)).Find(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w (run 'kiosk-agent devices' to see what was tried)", err)
 	}
@@ -106,7 +108,7 @@ func printCard(w io.Writer, c *idcard.Card, asJSON, showID bool) int {
 		id = idnumber.Mask(id)
 	}
 	if asJSON {
-		out := agent.WireCard(c)
+		out := api.WireCard(c)
 		out.IDNumber = id
 		out.Fingerprint = c.Fingerprint
 		enc := json.NewEncoder(w)

@@ -9,17 +9,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
-	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
+	"github.com/kiosk-agent/kiosk-agent/agent/core"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
+	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
 
 func main() {
@@ -43,6 +45,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simReaderCommand(args, os.Stdin, stdout, stderr)
 	case "service":
 		return serviceCommand(args, stdout, stderr)
+	case "config":
+		return configCommand(args, stdout, stderr)
+	case "pair":
+		return pairCommand(args, stdout, stderr)
+	case "audit":
+		return auditCommand(args, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "kiosk-agent %s (protocol %s, %s/%s)\n", core.Version, protocol.Version, runtime.GOOS, runtime.GOARCH)
+		return 0
 	case wlt.ChildSubcommand:
 		// The photo decoder's child process (see package wlt); not for
 		// people to run.
@@ -55,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
-	case "help":
+	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
 	}
@@ -66,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  kiosk-agent [run] [flags]     run the agent (the default)
+  kiosk-agent [run] [flags]     run the agent (the default); kiosk-agent run --help lists the flags
   kiosk-agent idcard read [--port PATH] [--json] [--show-id] [--timeout DUR]
                                 read one card and print it (ID number masked)
   kiosk-agent devices [--exclude PATH]...
@@ -74,110 +85,80 @@ func usage(w io.Writer) {
   kiosk-agent sim-reader [--card N] [--baud B]
                                 a simulated reader on a pseudo-terminal: prints its path,
                                 then takes "place N", "remove", "quit" on stdin
+  kiosk-agent config check FILE check a configuration file; names each bad key and its line
+  kiosk-agent config example    print a configuration file with every key at its default
+  kiosk-agent pair add --origin URL --fields F,F... | --native --name NAME --fields ...
+                                pair a web page's origin (or a native program): prints its token
+  kiosk-agent pair list | pair remove ORIGIN|NAME
+  kiosk-agent audit verify [--dir DIR]
+                                check the audit log's hash chain; names the first broken record
   kiosk-agent service install|uninstall|start|stop|status|restart [--config FILE]
                                 the system service (systemd, Windows SCM)
   kiosk-agent service unit [--config FILE] [--bin PATH]
                                 print the systemd unit
+  kiosk-agent version           print the version
   kiosk-agent help              this text
-
-run flags:
-  --listen ADDR          HTTP/WebSocket address (default 127.0.0.1:17321)
-  --idcard-port PATH     ID card reader serial device, e.g. /dev/ttyUSB0 or COM3;
-                         usb for a USB bulk reader (0400:C35A; builds with -tags libusb);
-                         auto (the default) finds it, none runs without one
-  --exclude-port PATH    never probe this port when finding the reader (repeatable)
-  --state-dir DIR        where the agent remembers the reader's port (default: per OS)
-  --simulate             use a simulated ID card reader (sample cards, sim.* methods)
-  --poll-interval DUR    how often to look for a card (default 500ms, at least 300ms)
-  --read-fingerprints    read fingerprint templates with every card (default: only when asked)
-  --allow-origin ORIGIN  let pages from ORIGIN use the API (repeatable)
-  --photo-library PATH   vendor WLT photo decoder library (.so/.dll); none: photo.png is null
-  --photo-abi ABI        how to call it: unpack, buffer, wlttobmp or getbmp (default unpack)
-  --photo-symbol NAME    its entry point, if not the ABI's usual name
-  --photo-flag N         the integer some entry points take (e.g. unpack's vendor code)
-  --log-level LEVEL      debug, info, warn or error (default info)
 `)
 }
-
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func runAgent(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { usage(stderr) }
-	var cfg agent.Config
-	var origins listFlag
-	var level string
-	fs.StringVar(&cfg.Listen, "listen", agent.DefaultListen, "")
-	var exclude listFlag
-	fs.StringVar(&cfg.IDCardPort, "idcard-port", "", "")
-	fs.Var(&exclude, "exclude-port", "")
-	fs.StringVar(&cfg.StateDir, "state-dir", defaultStateDir(), "")
-	fs.BoolVar(&cfg.Simulate, "simulate", false, "")
-	fs.DurationVar(&cfg.PollInterval, "poll-interval", 0, "")
-	fs.BoolVar(&cfg.ReadFingerprints, "read-fingerprints", false, "")
-	fs.Var(&origins, "allow-origin", "")
-	fs.StringVar(&level, "log-level", "info", "")
-	fs.StringVar(&cfg.Photo.Library, "photo-library", "", "")
-	fs.StringVar(&cfg.Photo.ABI, "photo-abi", wlt.ABIUnpack, "")
-	fs.StringVar(&cfg.Photo.Symbol, "photo-symbol", "", "")
-	fs.IntVar(&cfg.Photo.Flag, "photo-flag", 0, "")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: kiosk-agent [run] [flags]\n\nEvery flag has a key in the configuration file (kiosk-agent config example); flags override the file.")
+		fs.PrintDefaults()
+	}
+	fl := config.Bind(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "kiosk-agent: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	cfg.AllowOrigins = origins
-	cfg.ExcludePorts = exclude
-	switch cfg.IDCardPort {
-	case "":
-		if !cfg.Simulate {
-			cfg.IDCardPort = agent.AutoDetect
-		}
-	case "none":
-		cfg.IDCardPort = ""
-	}
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		fmt.Fprintf(stderr, "kiosk-agent: --log-level: %v\n", err)
-		return 2
-	}
-	log := newLogger(stderr, lv)
-	a, err := agent.New(cfg, log)
+	cfg, err := fl.Load()
 	if err != nil {
-		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
+		printConfigError(stderr, err)
 		return 2
 	}
-	return runService(cfg.StateDir, a.Run, a.Ready(), answers(a.Addr), log, stderr)
+	log := newLogger(stderr, cfg.Log)
+	c, err := core.New(cfg, log)
+	if err != nil {
+		printConfigError(stderr, err)
+		return 2
+	}
+	return runService(cfg.StateDir, c.Run, c.Ready(), answers(c.Addr), log, stderr)
 }
 
-func newLogger(w io.Writer, lv slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+// printConfigError prints each problem of a configuration on its own line.
+func printConfigError(w io.Writer, err error) {
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		fmt.Fprintln(w, "kiosk-agent: the configuration is not valid:")
+		for _, e := range errs {
+			fmt.Fprintf(w, "  %v\n", e)
+		}
+		return
+	}
+	fmt.Fprintf(w, "kiosk-agent: %v\n", err)
 }
 
-// defaultStateDir is where the agent keeps what it remembers: the system's
-// state directory when running as a service, the user's otherwise.
-func defaultStateDir() string {
-	switch runtime.GOOS {
-	case "windows":
-		if d := os.Getenv("ProgramData"); d != "" {
-			return filepath.Join(d, "kiosk-agent")
-		}
-	case "linux":
-		if os.Geteuid() == 0 {
-			return "/var/lib/kiosk-agent"
-		}
-		if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-			return filepath.Join(d, "kiosk-agent")
-		}
+// newLogger logs to w in the configured format at the configured level.
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	var lv slog.Level
+	lv.UnmarshalText([]byte(c.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: lv}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	if d, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(d, ".local", "state", "kiosk-agent")
-	}
-	return ""
+	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }

@@ -87,7 +87,7 @@ func TestBinaryRunsAndStopsOnSIGTERM(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "--simulate", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, "--simulate", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir(), "--config", "")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package agent_test
+package core_test
 
 import (
 	"bytes"
@@ -14,7 +14,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/kiosk-agent/kiosk-agent/agent"
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
+	"github.com/kiosk-agent/kiosk-agent/agent/core"
 	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
@@ -37,12 +38,31 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startAgent runs a simulated agent on a free loopback port.
-func startAgent(t testing.TB, cfg agent.Config) (string, *syncBuffer) {
+// testConfig is the default configuration with a private state directory,
+// a free loopback port and the fastest poll a reader tolerates.
+func testConfig(t testing.TB) config.Config {
+	cfg := config.Default()
+	cfg.StateDir = t.TempDir()
+	cfg.Server.Listen = "127.0.0.1:0"
+	cfg.IDCard.PollInterval = config.Duration{Duration: 300 * time.Millisecond}
+	cfg.IDCard.Port = "none"
+	cfg.Security.AllowNative = true // the tests are native clients
+	return cfg
+}
+
+// simConfig is testConfig with simulated devices.
+func simConfig(t testing.TB) config.Config {
+	cfg := testConfig(t)
+	cfg.Simulate = true
+	cfg.IDCard.Port = "auto"
+	return cfg
+}
+
+// startAgent runs an agent with cfg until the test ends.
+func startAgent(t testing.TB, cfg config.Config) (string, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
-	cfg.Listen = "127.0.0.1:0"
-	a, err := agent.New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a, err := core.New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +268,7 @@ func rpcError(t testing.TB, validate func(string, []byte), msg json.RawMessage) 
 }
 
 func TestWebSocketEndToEnd(t *testing.T) {
-	addr, logs := startAgent(t, agent.Config{Simulate: true})
+	addr, logs := startAgent(t, simConfig(t))
 	validate := schemas(t)
 	c := dial(t, addr, nil)
 
@@ -294,7 +314,7 @@ func TestWebSocketEndToEnd(t *testing.T) {
 	// Fingerprints: only when asked, and exactly as on the card.
 	fpCard := protocol.Card{Type: "resident", Name: "赵敏", Sex: "女", Nation: "回", BirthDate: "1990-01-02",
 		Address: "山东省滕州市", IDNumber: "370481199001020026", Issuer: "滕州市公安局", ValidFrom: "2020-01-01",
-		ValidUntil: "2040-01-01", Photo: protocol.Photo{WLT: bytes.Repeat([]byte{7}, 1024)}, Fingerprint: bytes.Repeat([]byte{1, 2, 3, 4}, 256)}
+		ValidUntil: "2040-01-01", Photo: &protocol.Photo{WLT: bytes.Repeat([]byte{7}, 1024)}, Fingerprint: bytes.Repeat([]byte{1, 2, 3, 4}, 256)}
 	result(t, validate, c.call("sim.idcard.place", map[string]any{"card": fpCard}), "empty")
 	ins := c.event("idcard.inserted")
 	if strings.Contains(string(ins), `"fingerprint"`) {
@@ -318,7 +338,7 @@ func TestWebSocketEndToEnd(t *testing.T) {
 }
 
 func TestEveryCardKindOverWebSocket(t *testing.T) {
-	addr, _ := startAgent(t, agent.Config{Simulate: true})
+	addr, _ := startAgent(t, simConfig(t))
 	validate := schemas(t)
 	c := dial(t, addr, nil)
 	for i, want := range idcardsim.SampleCards() {
@@ -337,7 +357,7 @@ func TestEveryCardKindOverWebSocket(t *testing.T) {
 }
 
 func TestMalformedInputKeepsServing(t *testing.T) {
-	addr, _ := startAgent(t, agent.Config{Simulate: true})
+	addr, _ := startAgent(t, simConfig(t))
 	validate := schemas(t)
 	c := dial(t, addr, nil)
 	for _, tc := range []struct {
@@ -394,33 +414,8 @@ func TestMalformedInputKeepsServing(t *testing.T) {
 	result(t, validate, c.call("agent.hello", nil), "hello")
 }
 
-func TestOriginPolicy(t *testing.T) {
-	addr, _ := startAgent(t, agent.Config{Simulate: true, AllowOrigins: []string{"https://zwfw.example.gov.cn"}})
-	for origin, ok := range map[string]bool{
-		"":                            true,
-		"http://" + addr:              true,
-		"https://zwfw.example.gov.cn": true,
-		"https://evil.example":        false,
-		"null":                        false,
-	} {
-		hdr := http.Header{}
-		if origin != "" {
-			hdr.Set("Origin", origin)
-		}
-		ws, resp, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", hdr)
-		if ok != (err == nil) {
-			t.Errorf("origin %q: err %v, want allowed=%v", origin, err, ok)
-		}
-		if err == nil {
-			ws.Close()
-		} else if resp == nil || resp.StatusCode != http.StatusForbidden {
-			t.Errorf("origin %q refused without 403", origin)
-		}
-	}
-}
-
 func TestSimMethodsNeedSimulate(t *testing.T) {
-	addr, _ := startAgent(t, agent.Config{})
+	addr, _ := startAgent(t, testConfig(t))
 	validate := schemas(t)
 	c := dial(t, addr, nil)
 	if _, reason := rpcError(t, validate, c.call("sim.idcard.place", nil)); reason != protocol.ReasonNotSimulated {
@@ -432,13 +427,16 @@ func TestSimMethodsNeedSimulate(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	for _, cfg := range []agent.Config{
-		{Simulate: true, IDCardPort: "/dev/ttyUSB0"},
-		{AllowOrigins: []string{"zwfw.example.gov.cn"}},
-		{PollInterval: 10 * time.Millisecond},
+	for name, tweak := range map[string]func(*config.Config){
+		"simulate with a serial port": func(c *config.Config) { c.Simulate, c.IDCard.Port = true, "/dev/ttyUSB0" },
+		"poll too fast":               func(c *config.Config) { c.IDCard.PollInterval.Duration = 10 * time.Millisecond },
+		"remote listen":               func(c *config.Config) { c.Server.Listen = "0.0.0.0:17321" },
+		"no state dir":                func(c *config.Config) { c.StateDir = "" },
 	} {
-		if _, err := agent.New(cfg, nil); err == nil {
-			t.Errorf("config %+v accepted", cfg)
+		cfg := testConfig(t)
+		tweak(&cfg)
+		if _, err := core.New(cfg, nil); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }
