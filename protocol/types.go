@@ -92,17 +92,17 @@ type Device struct {
 // are left out.
 type Card struct {
 	Type            string `json:"type"`
-	Name            string `json:"name"`
+	Name            string `json:"name,omitempty"`
 	NameEn          string `json:"nameEn,omitempty"`
-	Sex             string `json:"sex"`
+	Sex             string `json:"sex,omitempty"`
 	Nation          string `json:"nation,omitempty"`
-	BirthDate       string `json:"birthDate"`
+	BirthDate       string `json:"birthDate,omitempty"`
 	Address         string `json:"address,omitempty"`
 	IDNumber        string `json:"idNumber,omitempty"`
 	IDNumberMasked  string `json:"idNumberMasked,omitempty"`
 	Issuer          string `json:"issuer,omitempty"`
-	ValidFrom       string `json:"validFrom"`
-	ValidUntil      string `json:"validUntil"`
+	ValidFrom       string `json:"validFrom,omitempty"`
+	ValidUntil      string `json:"validUntil,omitempty"`
 	Nationality     string `json:"nationality,omitempty"`
 	PassNumber      string `json:"passNumber,omitempty"`
 	IssueCount      string `json:"issueCount,omitempty"`
