@@ -107,13 +107,15 @@ func stateDir(t *testing.T) string {
 // Chromium tab with a fixed viewport, and a JSON-RPC connection of its own
 // to place and remove cards.
 type kiosk struct {
-	t      *testing.T
-	base   string
-	tab    context.Context // bounded by testTimeout
-	w, h   int64
-	rpc    *rpcConn
-	consMu sync.Mutex
-	cons   []chromedp.ConsoleMessage
+	t    *testing.T
+	base string
+	tab  context.Context // bounded by testTimeout
+	w, h int64
+	rpc  *rpcConn
+	// browser is the first tab's context, which newTab derives others from.
+	browser context.Context
+	consMu  sync.Mutex
+	cons    []chromedp.ConsoleMessage
 }
 
 func newKiosk(t *testing.T, width, height int64) *kiosk {
@@ -149,7 +151,7 @@ func newKioskAt(t *testing.T, base string, width, height int64) *kiosk {
 	tab, cancelTab := context.WithTimeout(ctx, testTimeout)
 	t.Cleanup(cancelTab)
 
-	k := &kiosk{t: t, base: base, tab: tab}
+	k := &kiosk{t: t, base: base, tab: tab, browser: ctx}
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
@@ -164,6 +166,46 @@ func newKioskAt(t *testing.T, base string, width, height int64) *kiosk {
 	k.resize(width, height)
 	k.rpc = dialRPC(t, base)
 	return k
+}
+
+// newTab opens another tab in the same browser, bounded by testTimeout.
+func (k *kiosk) newTab() context.Context {
+	k.t.Helper()
+	ctx, cancel := chromedp.NewContext(k.browser)
+	k.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		k.t.Fatalf("open a tab: %v", err)
+	}
+	tab, cancelTab := context.WithTimeout(ctx, testTimeout)
+	k.t.Cleanup(cancelTab)
+	return tab
+}
+
+// chromedpNavigate loads url in tab.
+func chromedpNavigate(t *testing.T, tab context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("navigate to %s: %v", url, err)
+	}
+}
+
+// waitIn waits until cond is truthy in tab.
+func (k *kiosk) waitIn(tab context.Context, what, cond string) {
+	k.t.Helper()
+	if _, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(waitTimeout))); err != nil {
+		state, _ := chromedp.Run(tab, chromedp.Evaluate[string](`JSON.stringify(window.log || document.title)`))
+		k.t.Fatalf("waiting for %s: %v\npage: %s", what, err, state)
+	}
+}
+
+// evalIn evaluates expr in tab.
+func evalIn[T any](k *kiosk, tab context.Context, expr string) T {
+	k.t.Helper()
+	v, err := chromedp.Run(tab, chromedp.Evaluate[T](expr))
+	if err != nil {
+		k.t.Fatalf("evaluate %.60q: %v", expr, err)
+	}
+	return v
 }
 
 // resize changes the viewport.
