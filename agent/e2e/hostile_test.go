@@ -40,7 +40,7 @@ var (
 
 // agentBinary returns the binary under test: $KIOSK_AGENT_BIN, or this
 // tree's agent built once.
-func agentBinary(t *testing.T) string {
+func agentBinary(t testing.TB) string {
 	t.Helper()
 	if b := os.Getenv("KIOSK_AGENT_BIN"); b != "" {
 		return b

@@ -24,11 +24,13 @@ func (c *counter) EventDropped()         { c.dropped.Add(1) }
 func (c *counter) String() string        { return "" }
 func authorize(c *Conn, _ *http.Request) { c.Authorize(nil) }
 
+func newHTTPServer(s *Server) *httptest.Server { return httptest.NewServer(s) }
+
 func serve(t *testing.T, o Options) (*Server, string) {
 	t.Helper()
 	o.OnConnect = authorize
 	s := NewServer(o)
-	hs := httptest.NewServer(s)
+	hs := newHTTPServer(s)
 	t.Cleanup(func() { s.CloseAll(); hs.Close() })
 	return s, "ws" + strings.TrimPrefix(hs.URL, "http")
 }
