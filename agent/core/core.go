@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -68,17 +69,17 @@ type Core struct {
 
 // New provisions and validates an agent from cfg. Nothing listens and no
 // device is opened until Run.
-func New(cfg config.Config, log *slog.Logger) (c *Core, err error) {
+func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	if errs := cfg.Validate(); len(errs) > 0 {
 		return nil, fmt.Errorf("config: %w", errs)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c = &Core{cfg: cfg, log: log, ready: make(chan struct{}), devices: &device.Registry{}}
+	c := &Core{cfg: cfg, log: log, ready: make(chan struct{}), devices: &device.Registry{}}
 	defer func() {
 		if err != nil {
-			c.cleanup()
+			c.cleanup() // what was built before the failure
 		}
 	}()
 	c.health = health.NewRegistry(nil)
@@ -99,6 +100,14 @@ func New(cfg config.Config, log *slog.Logger) (c *Core, err error) {
 	c.health.SetOK("audit")
 	c.pairings = pairing.Open(filepath.Join(cfg.StateDir, PairingsFile))
 
+	if cfg.Photo.Library != "" {
+		// The library is loaded lazily, in a child process: check now that
+		// it is there, so that a wrong path fails at start, not at the
+		// first card.
+		if _, err := os.Stat(cfg.Photo.Library); err != nil {
+			return nil, fmt.Errorf("photo.library: %w", err)
+		}
+	}
 	c.photo, err = wlt.New(wlt.Config{Library: cfg.Photo.Library, ABI: cfg.Photo.ABI, Symbol: cfg.Photo.Symbol, Flag: cfg.Photo.Flag})
 	if err != nil {
 		return nil, fmt.Errorf("photo.library: %w", err)
