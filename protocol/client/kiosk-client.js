@@ -7,18 +7,26 @@
 //
 //   import {KioskClient, maskIdNumber} from '/protocol/kiosk-client.js';
 //   const kc = new KioskClient();               // ws://<page host>/ws
+//   // A page of a paired origin: new KioskClient({url: 'ws://127.0.0.1:17321/ws', token});
 //   kc.on('idcard.inserted', (p) => show(p.card));
-//   kc.on('open', async () => { const hello = await kc.call('agent.hello'); });
+//   kc.on('open', ({hello}) => console.log(hello.access));
+//   kc.on('unauthorized', (e) => askForToken(e.message));
 //   try {
 //     const {card} = await kc.call('idcard.read', {timeoutMs: 0});
 //   } catch (e) {
 //     if (e.reason === 'NO_CARD') { ... }
 //   }
 //
+// On every connection the client first sends agent.hello (with the token
+// and client name of its options) and holds every other call until the
+// agent has answered; client.hello is the last answer.
+//
 // Client-side failures are KioskError values with code 0 and one of the
 // reasons CONNECTION_LOST, NOT_CONNECTED, REQUEST_TIMEOUT and CLIENT_CLOSED.
 // Errors from the agent keep the agent's code, and their reason is
 // error.data.reason (or a name for the standard JSON-RPC codes).
+//
+// The types are in kiosk-client.d.ts beside this file.
 
 /** The protocol version this client is written against (agent.hello's "protocol"). */
 export const PROTOCOL_VERSION = '1';
@@ -74,10 +82,16 @@ export class KioskError extends Error {
   }
 }
 
+/** The WebSocket close code with which the agent refuses a client for good (policy). */
+export const CLOSE_POLICY = 1008;
+
 /**
  * @typedef {object} KioskClientOptions
  * @property {string} [url] WebSocket URL; default ws(s)://<location.host>/ws
- * @property {boolean} [reconnect=true] reconnect after the connection closes
+ * @property {string} [token] pairing token, sent with agent.hello on every connection
+ * @property {string} [clientName] how the client introduces itself (agent.hello's client.name)
+ * @property {string} [clientVersion] its version (agent.hello's client.version)
+ * @property {boolean} [reconnect=true] reconnect after the connection closes (never after 1008)
  * @property {number} [minBackoffMs=500] first reconnect delay
  * @property {number} [maxBackoffMs=10000] cap of the reconnect delay
  * @property {number} [requestTimeoutMs=10000] default time-out of a call
@@ -97,6 +111,12 @@ export class KioskError extends Error {
  * @property {number} code WebSocket close code (1006 when the connection failed)
  * @property {string} reason
  * @property {boolean} wasClean
+ */
+
+/**
+ * @typedef {object} OpenInfo
+ * @property {boolean} reconnected false for the first connection
+ * @property {object|null} hello agent.hello's result on this connection (null if it failed)
  */
 
 /**
@@ -130,9 +150,15 @@ export function defaultUrl() {
  * Events that on() takes: every notification of the agent by its method
  * name (e.g. "idcard.inserted", "device.changed"), "*" for all of them, and
  * the client's own events, whose names have no dot:
- * - "open" ({reconnected: boolean}) when a connection is up;
+ * - "open" ({@link OpenInfo}) when a connection is up and agent.hello has
+ *   answered;
+ * - "unauthorized" ({@link KioskError}) when agent.hello refused the token
+ *   (the calls held for it reject with the same error);
  * - "close" ({@link CloseInfo}) when it went down (not after close());
- * - "reconnecting" ({@link ReconnectInfo}) when a new attempt is scheduled.
+ * - "reconnecting" ({@link ReconnectInfo}) when a new attempt is scheduled;
+ * - "rejected" ({@link CloseInfo}) when the agent closed the connection with
+ *   1008 (policy: flooding, a removed pairing): the client does not
+ *   reconnect by itself; connect() tries again.
  */
 export class KioskClient {
   /** @param {KioskClientOptions} [options] */
@@ -140,6 +166,9 @@ export class KioskClient {
     const o = options || {};
     /** @type {string} */
     this.url = o.url || defaultUrl();
+    this._token = typeof o.token === 'string' ? o.token : '';
+    this._clientInfo = {name: typeof o.clientName === 'string' && o.clientName ? o.clientName : 'kiosk-client.js'};
+    if (typeof o.clientVersion === 'string' && o.clientVersion) this._clientInfo.version = o.clientVersion;
     this._reconnect = o.reconnect !== false;
     this._minBackoff = positive(o.minBackoffMs, 500);
     this._maxBackoff = Math.max(this._minBackoff, positive(o.maxBackoffMs, 10000));
@@ -160,6 +189,16 @@ export class KioskClient {
     this._timer = null;
     this._closed = false;
     this._everOpen = false;
+    /** True once agent.hello has answered on the current connection. */
+    this._ready = false;
+    /** True after the agent refused the client with 1008, until connect(). */
+    this._halted = false;
+    /**
+     * The result of agent.hello on the last connection ({protocol, version,
+     * devices, access}), or null before the first answer.
+     * @type {object|null}
+     */
+    this.hello = null;
     if (o.autoConnect !== false) this.connect();
   }
 
@@ -168,12 +207,18 @@ export class KioskClient {
     return !!this._ws && this._ws.readyState === 1;
   }
 
+  /** True while connected and the agent has authorized this client. */
+  get authorized() {
+    return this.connected && this._ready && !!this.hello && !!this.hello.access && this.hello.access.authorized === true;
+  }
+
   /**
    * Connects now, if not connected or connecting already. Cancels a scheduled
-   * reconnect. Does nothing after close().
+   * reconnect; after a 1008 close, tries again. Does nothing after close().
    */
   connect() {
     if (this._closed || this._ws) return;
+    this._halted = false;
     if (this._timer) {
       clearTimeout(this._timer);
       this._timer = null;
@@ -197,10 +242,11 @@ export class KioskClient {
   /**
    * Sends a request and resolves with its result.
    *
-   * While the client is connecting, the request waits for the connection
-   * (within its time-out). When the connection closes after the request was
-   * sent, the promise rejects with reason CONNECTION_LOST: the request may or
-   * may not have run.
+   * While the client is connecting, or waiting for agent.hello's answer, the
+   * request waits (within its time-out). When the connection closes after the
+   * request was sent, the promise rejects with reason CONNECTION_LOST: the
+   * request may or may not have run. When the agent refuses the token, the
+   * waiting requests reject with its UNAUTHORIZED error.
    *
    * @param {string} method e.g. "idcard.read"
    * @param {object} [params]
@@ -214,7 +260,7 @@ export class KioskClient {
         reject(clientError(ClientReason.CLIENT_CLOSED, 'the client is closed'));
         return;
       }
-      if (!this._reconnect && !this._ws) {
+      if (!this._ws && (!this._reconnect || this._halted)) {
         reject(clientError(ClientReason.NOT_CONNECTED, 'not connected to the agent'));
         return;
       }
@@ -233,7 +279,7 @@ export class KioskClient {
           reject(clientError(ClientReason.REQUEST_TIMEOUT, method + ': no answer within ' + timeout + ' ms'));
         }, timeout);
       }
-      if (this.connected) {
+      if (this.connected && this._ready) {
         this._send(req);
       } else {
         this._queue.push(req);
@@ -245,7 +291,8 @@ export class KioskClient {
    * Adds a handler for a notification of the agent or an event of the client.
    * A handler that throws does not stop the others.
    *
-   * @param {string} name e.g. "idcard.inserted", "*", "open", "close", "reconnecting"
+   * @param {string} name e.g. "idcard.inserted", "*", "open", "close", "reconnecting",
+   *   "unauthorized", "rejected"
    * @param {EventHandler} handler
    * @returns {() => void} a function that removes the handler
    */
@@ -292,22 +339,69 @@ export class KioskClient {
     return Math.round(base / 2 + Math.random() * base / 2);
   }
 
+  // A connection is up: agent.hello goes first, and the calls wait for its
+  // answer.
   _onOpen(ws) {
     if (ws !== this._ws) return;
     const reconnected = this._everOpen;
     this._everOpen = true;
     this._attempt = 0;
+    this._ready = false;
+    const params = {client: this._clientInfo};
+    if (this._token) params.token = this._token;
+    const id = this._nextId++;
+    const timeout = this._requestTimeout;
+    const req = {id, method: 'agent.hello', timer: null,
+      frame: JSON.stringify({jsonrpc: '2.0', id, method: 'agent.hello', params})};
+    req.resolve = (hello) => this._helloDone(ws, reconnected, hello, null);
+    req.reject = (err) => this._helloDone(ws, reconnected, null, err);
+    if (timeout > 0) {
+      req.timer = setTimeout(() => {
+        this._forget(req);
+        req.reject(clientError(ClientReason.REQUEST_TIMEOUT, 'agent.hello: no answer within ' + timeout + ' ms'));
+      }, timeout);
+    }
+    this._send(req);
+  }
+
+  // agent.hello answered (or failed) on ws: release the held calls, or, when
+  // the token was refused, reject them with that error.
+  _helloDone(ws, reconnected, hello, err) {
+    if (ws !== this._ws || this._closed) return;
+    if (err && err.code === 0 && err.reason === ClientReason.CONNECTION_LOST) return; // _onClose deals with it
+    this._ready = true;
+    this.hello = hello || null;
     const queued = this._queue;
     this._queue = [];
-    for (const req of queued) this._send(req);
-    this._emit('open', {reconnected});
+    if (err && err.reason === 'UNAUTHORIZED') {
+      for (const req of queued) {
+        this._forget(req);
+        req.reject(err);
+      }
+      this._emit('unauthorized', err);
+    } else {
+      // Any other failure (an old agent, a time-out) does not hold the calls
+      // back: the agent answers each as it can.
+      for (const req of queued) this._send(req);
+    }
+    this._emit('open', {reconnected, hello: this.hello});
   }
 
   _onClose(ws, info) {
     if (ws !== this._ws || this._closed) return;
     this._ws = null;
-    this._rejectAll(ClientReason.CONNECTION_LOST, 'the connection to the agent was lost', !this._reconnect);
+    this._ready = false;
+    const refused = info.code === CLOSE_POLICY;
+    if (refused) this._halted = true;
+    const final = !this._reconnect || refused;
+    let message = 'the connection to the agent was lost';
+    if (info.code && info.code !== 1006) message += ' (' + info.code + (info.reason ? ' ' + info.reason : '') + ')';
+    this._rejectAll(ClientReason.CONNECTION_LOST, message, final);
     this._emit('close', info);
+    if (refused) {
+      this._emit('rejected', info);
+      return;
+    }
     if (!this._reconnect) return;
     this._attempt++;
     const delayMs = this._backoff(this._attempt);
@@ -356,6 +450,7 @@ export class KioskClient {
   _send(req) {
     this._pending.set(req.id, req);
     try {
+      if (!this._ws) throw new Error('no connection');
       this._ws.send(req.frame);
     } catch (e) {
       this._forget(req);
@@ -371,8 +466,9 @@ export class KioskClient {
     if (i >= 0) this._queue.splice(i, 1);
   }
 
-  // Rejects the requests that were sent; the queued ones too when withQueue,
-  // else they wait for the next connection.
+  // Rejects the requests that were sent (agent.hello's among them); the
+  // queued ones too when withQueue, else they wait for the next connection
+  // within their time-out.
   _rejectAll(reason, message, withQueue) {
     const reqs = Array.from(this._pending.values());
     if (withQueue) reqs.push.apply(reqs, this._queue);
