@@ -21,3 +21,12 @@ var Schema []byte
 
 // SchemaPath is where the agent serves Schema.
 const SchemaPath = "/protocol/protocol.schema.json"
+
+// ClientTypes are the TypeScript declarations of ClientJS
+// (client/kiosk-client.d.ts), served by the agent at ClientTypesPath.
+//
+//go:embed client/kiosk-client.d.ts
+var ClientTypes []byte
+
+// ClientTypesPath is where the agent serves ClientTypes.
+const ClientTypesPath = "/protocol/kiosk-client.d.ts"

@@ -99,15 +99,12 @@ func noParams(params json.RawMessage) *protocol.Error {
 }
 
 // hello introduces the agent; with a token it authorizes a paired page or
-// native client. Unknown members are ignored, so that later clients may
-// say more about themselves without breaking older agents.
+// native client. Its params are decoded strictly like every method's: a
+// misspelt "tokn" must not pass for "no token".
 func (a *API) hello(_ context.Context, c *rpc.Conn, params json.RawMessage) (any, error) {
 	var p protocol.HelloParams
-	if len(params) > 0 && string(params) != "null" {
-		if err := json.Unmarshal(params, &p); err != nil {
-			e := protocol.Errorf(protocol.ReasonBadParams, "invalid params: agent.hello takes {\"token\"?: string, \"client\"?: {\"name\", \"version\"}}")
-			return nil, e
-		}
+	if err := protocol.DecodeParams(params, &p); err != nil {
+		return nil, err
 	}
 	acc, err := a.d.Web.Hello(c, p.Token)
 	if errors.Is(err, web.ErrUnauthorized) {

@@ -125,11 +125,12 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 		AllowRemote: cfg.Server.AllowRemote, AllowNative: cfg.AllowsNative(), Simulate: cfg.Simulate,
 		Pairings: c.pairings, RPC: c.rpc, Rejected: c.metrics.Rejected, Log: log,
 		Routes: map[string]http.Handler{
-			"/":                   ui.Handler(),
-			"/healthz":            c.health.Handler(),
-			"/metrics":            c.metrics.Handler(),
-			protocol.ClientJSPath: serveBytes("text/javascript; charset=utf-8", protocol.ClientJS),
-			protocol.SchemaPath:   serveBytes("application/schema+json", protocol.Schema),
+			"/":                      ui.Handler(),
+			"/healthz":               c.health.Handler(),
+			"/metrics":               c.metrics.Handler(),
+			protocol.ClientJSPath:    serveBytes("text/javascript; charset=utf-8", protocol.ClientJS),
+			protocol.SchemaPath:      serveBytes("application/schema+json", protocol.Schema),
+			protocol.ClientTypesPath: serveBytes("application/typescript; charset=utf-8", protocol.ClientTypes),
 		},
 	})
 

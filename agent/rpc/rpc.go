@@ -334,6 +334,9 @@ func (s *Server) enqueue(c *Conn, msg []byte) {
 		s.opts.Observer.EventDropped()
 		s.log.Warn("client not reading; disconnected", "conn", c.ID, "origin", c.Origin)
 		c.Close(protocol.ClosePolicy, "not reading: send queue full")
+		// Its writer is likely stuck in a write the client does not
+		// read: end that now rather than at the write timeout.
+		c.ws.NetConn().SetWriteDeadline(time.Now())
 	}
 }
 
