@@ -38,6 +38,9 @@ type Config struct {
 	// real ones, enables the sim.* methods and /sim.html, and implies
 	// Security.AllowNative.
 	Simulate bool `toml:"simulate"`
+	// MaxProcs is how many threads run Go code at once (GOMAXPROCS); 0
+	// means one per CPU.
+	MaxProcs int `toml:"maxProcs"`
 
 	Server   Server   `toml:"server"`
 	Security Security `toml:"security"`

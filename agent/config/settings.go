@@ -68,6 +68,14 @@ func settings() []setting {
 				"`/sim.html`, and implies `security.allowNative`",
 		},
 		{
+			key: "maxProcs", flag: "max-procs", arg: "N", def: "1",
+			usage: "run Go code on at most `N` threads at once (0: one per CPU)",
+			meaning: "how many threads run Go code at once (`GOMAXPROCS`; the environment variable of that name " +
+				"overrides it). One serves a kiosk's few clients with room to spare and halves what an idle agent " +
+				"costs (the scheduler's handoffs between threads dominate it); `0` means one per CPU",
+			rule: intRange(0, 1024),
+		},
+		{
 			key: "server.listen", flag: "listen", arg: "ADDR", def: "127.0.0.1:17321",
 			usage: "serve HTTP and WebSocket on `ADDR` (host:port)",
 			meaning: "HTTP and WebSocket address, `host:port`. Keep it on loopback (`127.0.0.0/8`, `::1`, " +

@@ -124,6 +124,9 @@ func runAgent(args []string, stderr io.Writer) int {
 		printConfigError(stderr, err)
 		return 2
 	}
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set && cfg.MaxProcs > 0 {
+		runtime.GOMAXPROCS(cfg.MaxProcs)
+	}
 	log := newLogger(stderr, cfg.Log)
 	c, err := core.New(cfg, log)
 	if err != nil {

@@ -24,8 +24,13 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 )
 
-// DefaultPollPeriod is how long Read waits for a byte before it returns 0, nil.
-const DefaultPollPeriod = 20 * time.Millisecond
+// DefaultPollPeriod is how long Read waits for a byte before it returns 0,
+// nil. A reply wakes the wait at once, so this bounds only how soon a
+// caller notices a cancelled context or a passed deadline; a find, whose
+// reply takes ~30 ms, then costs one blocking read, not two (the Go
+// scheduler's work around each blocking read is most of what an idle agent
+// costs).
+const DefaultPollPeriod = 50 * time.Millisecond
 
 // Config is how to open a port. The zero value of each field means its
 // default: 115200 baud, 8 data bits, no parity, one stop bit (8N1), which is
