@@ -3,6 +3,7 @@ package escpos
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -121,16 +122,14 @@ func FuzzWrap(f *testing.F) {
 	p := Generic58()
 	f.Fuzz(func(t *testing.T, s string, cols, size uint8) {
 		c, z := int(cols%64)+4, int(size%2)+1
-		w := func(r rune) int { return z * p.RuneColumns(r) }
+		w := p.ColumnFunc(z)
 		lines := Wrap(s, c, w)
-		joined := ""
 		for _, l := range lines {
 			if lineCols(l, w) > c {
 				t.Fatalf("%q: line %q over %d columns", s, l, c)
 			}
-			joined += l
 		}
-		if want := removeNewlines(s); joined != want {
+		if joined, want := strings.Join(lines, ""), removeNewlines(s); joined != want {
 			t.Fatalf("%q: joined %q", s, joined)
 		}
 	})

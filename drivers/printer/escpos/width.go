@@ -52,7 +52,18 @@ func ignorable(r rune) bool {
 // GB18030 layout). What the printer cannot print is drawn by us and takes
 // RuneWidth columns.
 func (p Profile) RuneColumns(r rune) int {
+	if r < 0x80 {
+		return RuneWidth(r)
+	}
 	return newMeasure(p).runeCols(r)
+}
+
+// ColumnFunc returns RuneColumns times size (1 or 2, the character size)
+// as a function for Wrap that allocates nothing per call. It is not safe
+// for concurrent use.
+func (p Profile) ColumnFunc(size int) func(rune) int {
+	m := newMeasure(p)
+	return func(r rune) int { return m.runeCols(r) * size }
 }
 
 // StringColumns is the sum of RuneColumns over s.

@@ -48,6 +48,9 @@ func TestRuneColumns(t *testing.T) {
 	if got := p.StringColumns("申请人：张三 ID 12"); got != 2*6+6 {
 		t.Errorf("StringColumns = %d", got)
 	}
+	if w := p.ColumnFunc(2); w('中') != 4 || w('a') != 2 || w('¥') != 2 {
+		t.Error("ColumnFunc(2) does not double")
+	}
 }
 
 func TestWrap(t *testing.T) {
@@ -130,7 +133,7 @@ func TestWrapProperty(t *testing.T) {
 		s := b.String()
 		cols := 4 + rng.IntN(50)
 		size := 1 + rng.IntN(2)
-		w := func(r rune) int { return size * p.RuneColumns(r) }
+		w := p.ColumnFunc(size)
 		lines := Wrap(s, cols, w)
 		if strings.Join(lines, "") != s {
 			t.Fatalf("%q at %d: lines %q do not join back", s, cols, lines)
