@@ -68,11 +68,16 @@ const (
 // paper width of p, not r.Width, decides: a receipt written for 80 mm
 // prints, re-wrapped, on 58 mm) and returns ValidationErrors if anything
 // is wrong, or a *ValidationError wrapping ErrNoGlyph for a character
-// that the printer cannot print and no font of fonts has. fonts may be
-// nil when every character prints as text. Text is wrapped to the
-// paper's columns; a title is centred, double size and bold; a divider is
-// a row of '-' (ASCII, which every printer prints in any mode); QR codes
-// and barcodes are centred, the barcode with its text below.
+// that the printer cannot print and no font of fonts has, or ErrTooLong
+// for a receipt of more than MaxJobBytes. Text is wrapped to the paper's
+// columns; a title is centred, double size and bold; a divider is a row
+// of '-' (ASCII, which every printer prints in any mode); QR codes and
+// barcodes are centred, the barcode with its text below.
+//
+// fonts may be nil when every character prints as text. No other
+// goroutine may draw with the same fonts during Layout: textimage's
+// Chain.Draw reads a glyph's mask after releasing the font's lock, a data
+// race the race detector shows.
 func Layout(r Receipt, p Profile, fonts textimage.Chain) (*Job, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
