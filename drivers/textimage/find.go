@@ -20,7 +20,8 @@ func SystemFonts() []string {
 			dir = `C:\Windows\Fonts`
 		}
 		return []string{filepath.Join(dir, "msyh.ttc"), filepath.Join(dir, "simsun.ttc"), filepath.Join(dir, "simhei.ttf"),
-			filepath.Join(dir, "simsunb.ttf")} // SimSun-ExtB: Extension B
+			filepath.Join(dir, "simsunb.ttf"), // SimSun-ExtB: Extension B
+			filepath.Join(dir, "seguiemj.ttf"), filepath.Join(dir, "seguisym.ttf")} // emoji and symbols
 	}
 	return []string{
 		"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -33,6 +34,7 @@ func SystemFonts() []string {
 		"/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf",
 		"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
 		"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", // symbols and emoji the CJK fonts lack
 	}
 }
 

@@ -167,7 +167,10 @@ func (c Chain) Metrics(px int) Metrics {
 	if len(c) == 0 {
 		return Metrics{}
 	}
-	m := c[0].face(px).Metrics()
+	fc := c[0].face(px)
+	c[0].mu.Lock()
+	defer c[0].mu.Unlock()
+	m := fc.Metrics()
 	return Metrics{Ascent: m.Ascent.Ceil(), Descent: m.Descent.Ceil(), Height: m.Ascent.Ceil() + m.Descent.Ceil()}
 }
 
@@ -181,7 +184,10 @@ func (c Chain) Measure(s string, px int) int {
 			w += fixed.I(px)
 			continue
 		}
-		adv, _ := f.face(px).GlyphAdvance(r)
+		fc := f.face(px)
+		f.mu.Lock()
+		adv, _ := fc.GlyphAdvance(r)
+		f.mu.Unlock()
 		w += adv
 	}
 	return w.Ceil()
@@ -201,12 +207,13 @@ func (c Chain) Draw(dst draw.Image, x, y int, s string, px int, col color.Color)
 			continue
 		}
 		fc := f.face(px)
+		// The face reuses one mask buffer: draw it before letting go.
 		f.mu.Lock()
 		dr, mask, mp, adv, ok := fc.Glyph(dot, r)
-		f.mu.Unlock()
 		if ok {
 			draw.DrawMask(dst, dr, src, image.Point{}, mask, mp, draw.Over)
 		}
+		f.mu.Unlock()
 		dot.X += adv
 	}
 	return dot.X.Ceil()

@@ -71,3 +71,27 @@ func TestFindConfiguredPathMustOpen(t *testing.T) {
 		t.Fatal("a configured font that does not exist was accepted")
 	}
 }
+
+// Drawing and measuring from several goroutines with one chain is safe.
+func TestChainIsSafeToShare(t *testing.T) {
+	c, err := Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			img := image.NewGray(image.Rect(0, 0, 300, 40))
+			for i := 0; i < 50; i++ {
+				c.Draw(img, 0, 30, "社会救助䶮𠮷", 24, color.Black)
+				c.Measure("社会救助", 24)
+				c.Metrics(24)
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
