@@ -20,7 +20,7 @@ func SystemFonts() []string {
 			dir = `C:\Windows\Fonts`
 		}
 		return []string{filepath.Join(dir, "msyh.ttc"), filepath.Join(dir, "simsun.ttc"), filepath.Join(dir, "simhei.ttf"),
-			filepath.Join(dir, "simsunb.ttf"), // SimSun-ExtB: Extension B
+			filepath.Join(dir, "simsunb.ttf"),                                      // SimSun-ExtB: Extension B
 			filepath.Join(dir, "seguiemj.ttf"), filepath.Join(dir, "seguisym.ttf")} // emoji and symbols
 	}
 	return []string{
