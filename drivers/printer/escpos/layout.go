@@ -74,10 +74,8 @@ const (
 // of '-' (ASCII, which every printer prints in any mode); QR codes and
 // barcodes are centred, the barcode with its text below.
 //
-// fonts may be nil when every character prints as text. No other
-// goroutine may draw with the same fonts during Layout: textimage's
-// Chain.Draw reads a glyph's mask after releasing the font's lock, a data
-// race the race detector shows.
+// fonts may be nil when every character prints as text; a chain may be
+// shared with other goroutines.
 func Layout(r Receipt, p Profile, fonts textimage.Chain) (*Job, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
