@@ -148,6 +148,9 @@ func decodeESCPOS(b []byte) (*decoded, error) {
 			if need(i, 3) == nil {
 				align = arg(2) % 48
 			}
+		case [2]byte{0x1B, 0x4A}:
+			name = "ESC J"
+			need(i, 3)
 		case [2]byte{0x1B, 0x64}:
 			name = "ESC d"
 			if need(i, 3) == nil {

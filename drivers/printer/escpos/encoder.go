@@ -159,6 +159,16 @@ func validAt(s string, i int) bool {
 // LF is LF (0A): print the line and feed one line.
 func (e *Encoder) LF() { e.Raw(0x0A) }
 
+// FeedDots feeds the paper n dots (ESC J n, 0–255) without printing a
+// line: a half-line of space under a title, say.
+func (e *Encoder) FeedDots(n int) {
+	if n < 0 || n > 255 {
+		e.fail("ESC J", "feed of %d dots is out of 0–255", n)
+		return
+	}
+	e.Raw(0x1B, 0x4A, byte(n))
+}
+
 // Feed is ESC d n (1B 64 n): print and feed n lines (0 to 255).
 func (e *Encoder) Feed(n int) {
 	if n < 0 || n > 255 {

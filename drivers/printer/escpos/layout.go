@@ -183,7 +183,12 @@ func (l *layouter) block(i int, b Block, c *checked) ([][]byte, error) {
 	size := max(b.Size, 1)
 	switch b.Type {
 	case TypeTitle:
-		return l.text(b.Text, AlignCenter, true, 2)
+		segs, err := l.text(b.Text, AlignCenter, true, 2)
+		// A double-height line fills its line spacing: a half line of
+		// paper keeps the title off the line below it.
+		var e Encoder
+		e.FeedDots(15)
+		return append(segs, e.Bytes()), err
 	case TypeText:
 		a, _ := parseAlign(b.Align)
 		return l.text(b.Text, a, b.Bold, size)
