@@ -2,6 +2,8 @@ package escpossim
 
 import "fmt"
 
+// gs reads the GS commands: size, graphics, symbols, cuts, print area
+// and the status and ID requests.
 func (in *Interpreter) gs(buf []byte) (int, bool) {
 	if len(buf) < 2 {
 		return 0, false

@@ -31,9 +31,7 @@ type glyphKey struct {
 }
 
 // NewRenderer returns a renderer that draws characters with fonts (from
-// textimage.Find). Without fonts, characters are left blank. The renderer
-// uses the fonts one call at a time; nothing else may use them while it
-// lives (textimage's faces are not safe for concurrent use).
+// textimage.Find). Without fonts, characters are left blank.
 func NewRenderer(fonts textimage.Chain) *Renderer {
 	return &Renderer{fonts: fonts, glyphs: map[glyphKey]*bitmap{}}
 }
