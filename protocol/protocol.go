@@ -28,11 +28,18 @@ const (
 	MethodIDCardRead    = "idcard.read"
 	MethodSimPlaceCard  = "sim.idcard.place"
 	MethodSimRemoveCard = "sim.idcard.remove"
+
+	MethodPrinterPrint   = "printer.print"
+	MethodPrinterStatus  = "printer.status"
+	MethodPrinterResume  = "printer.resume"
+	MethodPrinterPreview = "printer.preview"
+	MethodSimPrinter     = "sim.printer"
 )
 
 // Methods lists every method name.
 func Methods() []string {
-	return []string{MethodHello, MethodDevicesList, MethodHealthGet, MethodIDCardRead, MethodSimPlaceCard, MethodSimRemoveCard}
+	return []string{MethodHello, MethodDevicesList, MethodHealthGet, MethodIDCardRead, MethodSimPlaceCard, MethodSimRemoveCard,
+		MethodPrinterPrint, MethodPrinterStatus, MethodPrinterResume, MethodPrinterPreview, MethodSimPrinter}
 }
 
 // Event (notification) names.
@@ -42,11 +49,12 @@ const (
 	EventIDCardError    = "idcard.error"
 	EventDeviceChanged  = "device.changed"
 	EventHealthChanged  = "health.changed"
+	EventPrinterJob     = "printer.job"
 )
 
 // Events lists every event name.
 func Events() []string {
-	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged}
+	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged, EventPrinterJob}
 }
 
 // WebSocket close codes the agent uses, with a reason text, when it ends a
@@ -75,12 +83,18 @@ const (
 	ReasonNotSimulated       Reason = "NOT_SIMULATED"       // a sim.* method on an agent without --simulate
 	ReasonUnauthorized       Reason = "UNAUTHORIZED"        // the client has not presented a valid pairing token, or may not call this method
 	ReasonRateLimited        Reason = "RATE_LIMITED"        // the client sends calls faster than allowed, or has too many waiting
+	ReasonPaperOut           Reason = "PAPER_OUT"           // the printer has no paper; the job is kept for printer.resume
+	ReasonCoverOpen          Reason = "COVER_OPEN"          // the printer's cover is open
+	ReasonPrinterOffline     Reason = "PRINTER_OFFLINE"     // the printer does not answer, or reports itself offline or in error
+	ReasonCutterError        Reason = "CUTTER_ERROR"        // the printer's cutter jammed
+	ReasonNoSuchJob          Reason = "NO_SUCH_JOB"         // printer.resume of a job the agent does not keep (done, or never existed)
 )
 
 // Reasons lists every reason, for documentation and schema tests.
 func Reasons() []Reason {
 	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
-		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited}
+		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited,
+		ReasonPaperOut, ReasonCoverOpen, ReasonPrinterOffline, ReasonCutterError, ReasonNoSuchJob}
 }
 
 // JSON-RPC 2.0 error codes. The first five are the standard's; application
@@ -106,6 +120,11 @@ var reasonCodes = map[Reason]int{
 	ReasonNotSimulated:       -32008,
 	ReasonUnauthorized:       -32009,
 	ReasonRateLimited:        -32010,
+	ReasonPaperOut:           -32011,
+	ReasonCoverOpen:          -32012,
+	ReasonPrinterOffline:     -32013,
+	ReasonCutterError:        -32014,
+	ReasonNoSuchJob:          -32015,
 }
 
 // Code returns the JSON-RPC error code used for r.

@@ -177,3 +177,113 @@ type CardErrorEvent struct {
 type DeviceEvent struct {
 	Device Device `json:"device"`
 }
+
+// Receipt is a receipt the agent lays out and prints: the caller says
+// what, the agent knows how (Chinese text by display width, rare
+// characters as images, QR codes, the cut).
+type Receipt struct {
+	// Width is the paper width in mm: 58 or 80 (default: the printer's).
+	Width  int            `json:"width,omitempty"`
+	Blocks []ReceiptBlock `json:"blocks"`
+	// Cut cuts the paper after the receipt (default true).
+	Cut *bool `json:"cut,omitempty"`
+}
+
+// ReceiptBlock is one block of a receipt; Type says which fields apply.
+type ReceiptBlock struct {
+	// Type is "title", "text", "kv", "qr", "barcode", "divider",
+	// "image" or "feed".
+	Type  string `json:"type"`
+	Text  string `json:"text,omitempty"`  // title, text
+	Align string `json:"align,omitempty"` // text: "left" (default), "center", "right"
+	Bold  bool   `json:"bold,omitempty"`  // text
+	Size  int    `json:"size,omitempty"`  // text: 1 (default) or 2 (double width and height)
+	Key   string `json:"key,omitempty"`   // kv
+	Value string `json:"value,omitempty"` // kv
+	Data  string `json:"data,omitempty"`  // qr, barcode (Code 128)
+	PNG   []byte `json:"png,omitempty"`   // image (base64 PNG)
+	Lines int    `json:"lines,omitempty"` // feed: 1 to 20
+}
+
+// PrintParams are the params of printer.print.
+type PrintParams struct {
+	Receipt Receipt `json:"receipt"`
+	// Copies prints the receipt this many times (default 1, at most 5).
+	Copies int `json:"copies,omitempty"`
+	// Purpose says why (e.g. "低保申请回执"), for the audit log.
+	Purpose string `json:"purpose,omitempty"`
+}
+
+// PrintResult is the result of printer.print: the job was accepted;
+// printer.job events tell how it goes.
+type PrintResult struct {
+	JobID string `json:"jobId"`
+}
+
+// Job states, as printer.job events carry them.
+const (
+	JobQueued   = "queued"
+	JobPrinting = "printing"
+	JobDone     = "done"
+	JobFailed   = "failed"
+)
+
+// JobEvent is the params of printer.job.
+type JobEvent struct {
+	JobID string `json:"jobId"`
+	State string `json:"state"`
+	// Reason says why a job failed: PAPER_OUT (kept: printer.resume prints
+	// it once paper is back), COVER_OPEN, PRINTER_OFFLINE, CUTTER_ERROR,
+	// DEVICE_DISCONNECTED.
+	Reason Reason `json:"reason,omitempty"`
+	// Resumable: printer.resume can print this failed job.
+	Resumable bool   `json:"resumable,omitempty"`
+	Message   string `json:"message,omitempty"`
+	// Copy is which copy is printing or done (1-based), of Copies.
+	Copy   int `json:"copy,omitempty"`
+	Copies int `json:"copies,omitempty"`
+}
+
+// PrinterStatus is the result of printer.status.
+type PrinterStatus struct {
+	Online       bool `json:"online"`
+	PaperOut     bool `json:"paperOut"`
+	PaperNearEnd bool `json:"paperNearEnd"`
+	CoverOpen    bool `json:"coverOpen"`
+	// Error describes a printer error (cutter, unrecoverable), or a printer
+	// that answers no status ("blind" mode): then nothing above is known.
+	Error string `json:"error,omitempty"`
+	// Blind: the printer is configured as one that answers no status.
+	Blind bool `json:"blind,omitempty"`
+}
+
+// ResumeParams are the params of printer.resume.
+type ResumeParams struct {
+	JobID string `json:"jobId"`
+}
+
+// PreviewParams are the params of printer.preview.
+type PreviewParams struct {
+	Receipt Receipt `json:"receipt"`
+}
+
+// PreviewResult is the result of printer.preview: the receipt as the
+// printer would print it, one PNG per cut page.
+type PreviewResult struct {
+	PNG []byte `json:"png"`
+	// Width and Height are the image's size in dots (8 per mm).
+	Width  int `json:"width"`
+	Height int `json:"height"`
+	// Missing lists characters no font could draw (they show as boxes).
+	Missing []string `json:"missing,omitempty"`
+}
+
+// SimPrinterParams are the params of sim.printer: change the virtual
+// printer's condition (only with --simulate).
+type SimPrinterParams struct {
+	// Paper: "out" (the roll ends now), "load" (a new roll),
+	// "runOutAfter" (the roll ends after Rows more dot rows).
+	Paper     string `json:"paper,omitempty"`
+	Rows      int    `json:"rows,omitempty"`
+	CoverOpen *bool  `json:"coverOpen,omitempty"`
+}

@@ -17,10 +17,12 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/audit"
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
+	"github.com/kiosk-agent/kiosk-agent/drivers/textimage"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
 
@@ -43,10 +45,17 @@ type Deps struct {
 	Health  *health.Registry
 	// IDCard is the reader, or nil when none is configured.
 	IDCard *idcard.Service
-	Photo  wlt.Decoder
-	Audit  Auditor
-	Reads  Reads
-	Log    *slog.Logger
+	// Printer is the receipt printer, or nil when none is configured.
+	Printer *printer.Service
+	// Fonts draw receipt previews and what printers cannot print.
+	Fonts textimage.Chain
+	// OnPrinted is told each job that printed (the virtual printer saves
+	// its pages then); may be nil.
+	OnPrinted func(jobID string)
+	Photo     wlt.Decoder
+	Audit     Auditor
+	Reads     Reads
+	Log       *slog.Logger
 	// MaxWaitingReads bounds one client's idcard.read calls waiting at
 	// once (default 4): more is RATE_LIMITED, so that one client cannot
 	// queue thousands of reads in front of everybody else.
@@ -80,6 +89,7 @@ func Register(d Deps) *API {
 	d.RPC.Handle(protocol.MethodDevicesList, a.devicesList)
 	d.RPC.Handle(protocol.MethodHealthGet, a.healthGet)
 	d.RPC.Handle(protocol.MethodIDCardRead, a.idcardRead)
+	a.registerPrinter()
 	d.Devices.Subscribe(func(st device.Status) {
 		d.RPC.Broadcast(protocol.EventDeviceChanged, protocol.DeviceEvent{Device: WireDevice(st)})
 	})

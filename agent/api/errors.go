@@ -6,6 +6,8 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
@@ -23,6 +25,12 @@ var reasonTable = []struct {
 	{idcard.ErrNoCard, protocol.ReasonNoCard, "no card on the reader"},
 	{idcard.ErrReplace, protocol.ReasonCardReplace, "the card could not be read: lift it and place it again"},
 	{idcard.ErrReadFailed, protocol.ReasonCardReadFailed, ""},
+	{escpos.ErrPaperOut, protocol.ReasonPaperOut, "the printer is out of paper: load a new roll, then printer.resume"},
+	{escpos.ErrCoverOpen, protocol.ReasonCoverOpen, "the printer's cover is open"},
+	{escpos.ErrCutterError, protocol.ReasonCutterError, "the printer's cutter is jammed"},
+	{escpos.ErrOffline, protocol.ReasonPrinterOffline, ""},
+	{escpos.ErrPrinterError, protocol.ReasonPrinterOffline, ""},
+	{printer.ErrNoSuchJob, protocol.ReasonNoSuchJob, ""},
 	{device.ErrTimeout, protocol.ReasonTimeout, ""},
 	{device.ErrBusy, protocol.ReasonDeviceBusy, ""},
 	{device.ErrDisconnected, protocol.ReasonDeviceDisconnected, ""},

@@ -46,6 +46,7 @@ type Config struct {
 	Security Security `toml:"security"`
 	IDCard   IDCard   `toml:"idcard"`
 	Photo    Photo    `toml:"photo"`
+	Printer  Printer  `toml:"printer"`
 	Log      Log      `toml:"log"`
 	Audit    Audit    `toml:"audit"`
 }
@@ -100,6 +101,23 @@ type Photo struct {
 	Symbol string `toml:"symbol"`
 	// Flag is the integer some entry points take.
 	Flag int `toml:"flag"`
+}
+
+// Printer is the [printer] table: the receipt printer.
+type Printer struct {
+	// Port is "none", a serial device path, "tcp://HOST:PORT", a
+	// /dev/usb/lpN node, or "usb:VVVV:PPPP".
+	Port string `toml:"port"`
+	// Baud is the serial line's rate (the printer's DIP switches).
+	Baud int `toml:"baud"`
+	// Profile names the printer model's profile (paper width, what its
+	// font prints, native QR, cut command).
+	Profile string `toml:"profile"`
+	// Blind: the printer answers no status.
+	Blind bool `toml:"blind"`
+	// Font is a font file for what the printer's own font cannot print
+	// (rare characters) and for previews; empty: the system's CJK fonts.
+	Font string `toml:"font"`
 }
 
 // Log is the [log] table.

@@ -407,7 +407,7 @@ func TestSuggest(t *testing.T) {
 		"listen":               "server.listen",
 		"sever":                "server",
 		"photo.ABI":            "photo.abi",
-		"printer":              "",
+		"scanner":              "",
 		"server.x":             "",
 	} {
 		if got := newSchema().suggest(key); got != want {

@@ -189,6 +189,43 @@ func settings() []setting {
 				"on x86-64)",
 		},
 		{
+			key: "printer.port", flag: "printer-port", arg: "PORT", def: "none",
+			usage: "the receipt printer at `PORT`: a serial device, tcp://HOST:PORT, /dev/usb/lpN, usb:VVVV:PPPP, or none",
+			meaning: "the receipt printer: a serial device (`/dev/ttyS1`, `COM2`), `tcp://HOST:9100` (network printers), " +
+				"`/dev/usb/lp0` (USB printers through the kernel's usblp driver), `usb:VVVV:PPPP` (USB printers through " +
+				"libusb, a `-tags libusb` build), or `none`. With `simulate` a virtual printer takes the place of `none`",
+			rule: rule{check: checkPrinterPort},
+		},
+		{
+			key: "printer.baud", flag: "printer-baud", arg: "N", def: "9600",
+			usage:   "talk to a serial printer at `N` baud",
+			meaning: "the serial printer's line speed, as its DIP switches set it (8N1)",
+			rule:    oneOfInts(2400, 4800, 9600, 19200, 38400, 57600, 115200),
+		},
+		{
+			key: "printer.profile", flag: "printer-profile", arg: "NAME", def: "generic80",
+			usage: "the receipt printer's profile `NAME`",
+			meaning: "the printer model's profile: paper width, whether its font prints four-byte GB18030 " +
+				"characters (else they are printed as images), native or raster QR codes, the cut command: " +
+				"`generic58`, `generic80` (ESC/POS clones: Xprinter, 佳博, 芯烨), `epson80` (Epson TM)",
+			rule: oneOf("generic58", "generic80", "epson80"),
+		},
+		{
+			key: "printer.blind", flag: "printer-blind", def: "false",
+			usage: "the printer answers no status (some cheap serial models)",
+			meaning: "the printer answers no status at all: jobs are sent without checking paper, cover or " +
+				"progress, and a job counts as done once its bytes are sent — paper out is then not noticed " +
+				"and a receipt can be lost",
+		},
+		{
+			key: "printer.font", flag: "printer-font", arg: "PATH",
+			defDoc: "the system's CJK fonts",
+			usage:  "draw what the printer's font lacks, and previews, with the font at `PATH`",
+			meaning: "a font file (`.ttf`, `.otf`, `.ttc`) for the characters the printer's own font cannot print " +
+				"(rare name characters, `¥`), which are printed as images, and for receipt previews; the system's " +
+				"CJK fonts are tried after it",
+		},
+		{
 			key: "log.level", flag: "log-level", arg: "LEVEL", def: "info",
 			usage:   "log at `LEVEL` and above",
 			meaning: "the least important log lines written",
@@ -305,6 +342,22 @@ func durationRange(lo, hi time.Duration, why string) rule {
 }
 
 // oneOf allows the strings listed.
+// oneOfInts allows only the given integers.
+func oneOfInts(values ...int64) rule {
+	strs := make([]string, len(values))
+	for i, v := range values {
+		strs[i] = strconv.FormatInt(v, 10)
+	}
+	return rule{values: strs, check: func(_ *Config, v reflect.Value) string {
+		for _, x := range values {
+			if v.Int() == x {
+				return ""
+			}
+		}
+		return fmt.Sprintf("%d is not one of %s", v.Int(), strings.Join(strs, ", "))
+	}}
+}
+
 func oneOf(values ...string) rule {
 	quoted := make([]string, len(values))
 	for i, v := range values {
@@ -353,6 +406,34 @@ func checkPort(c *Config, v reflect.Value) string {
 	case c.Simulate && port != "auto" && port != "none":
 		return fmt.Sprintf(`%q cannot be used with simulate = true, whose simulated reader takes its place: `+
 			`use "auto" or "none"`, port)
+	}
+	return ""
+}
+
+// checkPrinterPort checks printer.port's form.
+func checkPrinterPort(c *Config, v reflect.Value) string {
+	port := v.String()
+	switch {
+	case port == "":
+		return `is empty: use "none", a serial device, tcp://HOST:PORT, /dev/usb/lpN or usb:VVVV:PPPP`
+	case c.Simulate && port != "none":
+		return fmt.Sprintf(`%q cannot be used with simulate = true, whose virtual printer takes its place: use "none"`, port)
+	case strings.HasPrefix(port, "tcp://"):
+		host, p, err := net.SplitHostPort(strings.TrimPrefix(port, "tcp://"))
+		if err != nil || host == "" {
+			return fmt.Sprintf("%q is not tcp://HOST:PORT (e.g. tcp://192.168.1.50:9100)", port)
+		}
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("%q has no valid port number", port)
+		}
+	case strings.HasPrefix(port, "usb:"):
+		id := strings.TrimPrefix(port, "usb:")
+		v, pid, ok := strings.Cut(id, ":")
+		_, e1 := strconv.ParseUint(v, 16, 16)
+		_, e2 := strconv.ParseUint(pid, 16, 16)
+		if !ok || len(v) != 4 || len(pid) != 4 || e1 != nil || e2 != nil {
+			return fmt.Sprintf("%q is not usb:VVVV:PPPP (hexadecimal vendor and product IDs, e.g. usb:0483:5743)", port)
+		}
 	}
 	return ""
 }

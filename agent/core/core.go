@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,12 +28,15 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/config"
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/sim"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
 	"github.com/kiosk-agent/kiosk-agent/agent/web/pairing"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
+	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
+	"github.com/kiosk-agent/kiosk-agent/drivers/textimage"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 	"github.com/kiosk-agent/kiosk-agent/ui"
 )
@@ -56,6 +60,9 @@ type Core struct {
 	devices  *device.Registry
 	reader   *idcard.Service
 	simRead  *sim.Reader
+	printer  *printer.Service
+	simPrint *sim.Printer
+	fonts    textimage.Chain
 	photo    wlt.Decoder
 	rpc      *rpc.Server
 	web      *web.Server
@@ -121,26 +128,91 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 		CallsPerSecond: cfg.Server.CallsPerSecond, CallBurst: cfg.Server.CallBurst,
 		OnConnect: web.OnConnect, Observer: c.metrics, Log: log,
 	})
+	routes := map[string]http.Handler{
+		"/":                      ui.Handler(),
+		"/healthz":               c.health.Handler(),
+		"/metrics":               c.metrics.Handler(),
+		protocol.ClientJSPath:    serveBytes("text/javascript; charset=utf-8", protocol.ClientJS),
+		protocol.SchemaPath:      serveBytes("application/schema+json", protocol.Schema),
+		protocol.ClientTypesPath: serveBytes("application/typescript; charset=utf-8", protocol.ClientTypes),
+	}
 	c.web = web.New(web.Config{
 		AllowRemote: cfg.Server.AllowRemote, AllowNative: cfg.AllowsNative(), Simulate: cfg.Simulate,
-		Pairings: c.pairings, RPC: c.rpc, Rejected: c.metrics.Rejected, Log: log,
-		Routes: map[string]http.Handler{
-			"/":                      ui.Handler(),
-			"/healthz":               c.health.Handler(),
-			"/metrics":               c.metrics.Handler(),
-			protocol.ClientJSPath:    serveBytes("text/javascript; charset=utf-8", protocol.ClientJS),
-			protocol.SchemaPath:      serveBytes("application/schema+json", protocol.Schema),
-			protocol.ClientTypesPath: serveBytes("application/typescript; charset=utf-8", protocol.ClientTypes),
-		},
+		Pairings: c.pairings, RPC: c.rpc, Rejected: c.metrics.Rejected, Log: log, Routes: routes,
 	})
 
 	if err := c.provisionReader(); err != nil {
 		return nil, err
 	}
-	c.api = api.Register(api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
-		IDCard: c.reader, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log})
+	if err := c.provisionPrinter(routes); err != nil {
+		return nil, err
+	}
+	deps := api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
+		IDCard: c.reader, Printer: c.printer, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log}
+	if c.simPrint != nil {
+		deps.OnPrinted = func(job string) {
+			go func() {
+				if names, err := c.simPrint.SaveNew(job); err != nil {
+					c.log.Warn("virtual printer: receipt not saved", "job", job, "err", err)
+				} else if len(names) > 0 {
+					c.log.Info("virtual printer: receipt saved", "job", job, "files", names)
+				}
+			}()
+		}
+	}
+	c.api = api.Register(deps)
 	sim.Register(c.rpc, c.simRead)
+	sim.RegisterPrinter(c.rpc, c.simPrint)
 	return c, nil
+}
+
+// provisionPrinter builds the receipt printer's service, real or virtual,
+// and finds the fonts for what it cannot print and for previews.
+func (c *Core) provisionPrinter(routes map[string]http.Handler) error {
+	cfg := c.cfg
+	fonts, err := textimage.Find(cfg.Printer.Font)
+	switch {
+	case err != nil && cfg.Printer.Font != "":
+		return fmt.Errorf("printer.font: %w", err)
+	case err != nil:
+		c.log.Warn("no CJK font found: rare characters cannot be printed as images, and previews show boxes", "err", err)
+	default:
+		c.fonts = fonts
+		c.onCleanup(func() { fonts.Close() })
+	}
+	prof, err := escpos.ProfileByName(cfg.Printer.Profile)
+	if err != nil {
+		return fmt.Errorf("printer.profile: %w", err)
+	}
+	prof.Blind = prof.Blind || cfg.Printer.Blind
+	var open printer.Opener
+	port, baud := cfg.Printer.Port, cfg.Printer.Baud
+	switch {
+	case cfg.Simulate:
+		p, err := sim.NewPrinter(filepath.Join(cfg.StateDir, "receipts"))
+		if err != nil {
+			return err
+		}
+		c.simPrint = p
+		c.onCleanup(func() { p.Close() })
+		open, port, baud = p.Opener(), p.Port(), sim.PrinterBaud
+		routes["/sim/receipts"] = p.Receipts()
+		routes["/sim/receipts/"] = p.Receipts()
+	case port == "none":
+		return nil
+	default:
+		if open, err = printer.OpenerFor(port, baud); err != nil {
+			return err
+		}
+		if !strings.HasPrefix(port, "/") && !strings.HasPrefix(port, "COM") && !strings.Contains(port, "tty") {
+			baud = 0 // not a serial line
+		}
+	}
+	c.printer = printer.New(printer.Config{ID: "printer0", Model: "ESC/POS receipt printer (" + prof.Name + ")", Port: port,
+		Open: open, Profile: prof, Baud: baud, Fonts: c.fonts, Backoff: device.Backoff{Initial: time.Second, Max: 10 * time.Second},
+		Log: c.log.With("device", "printer0"), Health: c.health}, func(e printer.Event) { c.api.PrinterEvent(e) })
+	c.devices.Add(c.printer.Device())
+	return nil
 }
 
 // provisionReader builds the ID card reader's service, real or simulated.
@@ -242,6 +314,16 @@ func (c *Core) Run(ctx context.Context) error {
 	}
 	if c.reader != nil {
 		wg.Go(func() { c.reader.Run(devCtx) })
+	}
+	if c.simPrint != nil {
+		wg.Go(func() {
+			if err := c.simPrint.Serve(devCtx); err != nil {
+				c.log.Error("virtual printer stopped", "err", err)
+			}
+		})
+	}
+	if c.printer != nil {
+		wg.Go(func() { c.printer.Run(devCtx) })
 	}
 	c.mu.Lock()
 	c.addr = ln.Addr()

@@ -274,7 +274,7 @@ func TestWebSocketEndToEnd(t *testing.T) {
 
 	var hello protocol.Hello
 	json.Unmarshal(result(t, validate, c.call("agent.hello", nil), "hello"), &hello)
-	if hello.Protocol != "1" || len(hello.Devices) != 1 || hello.Devices[0].Kind != "idcard" {
+	if hello.Protocol != "1" || len(hello.Devices) != 2 || hello.Devices[0].Kind != "idcard" || hello.Devices[1].Kind != "printer" {
 		t.Fatalf("hello: %+v", hello)
 	}
 	result(t, validate, c.call("devices.list", map[string]any{}), "devicesListResult")

@@ -58,6 +58,9 @@ type Reporter interface {
 	// Problem: the device is open but not working; code is a stable
 	// health code such as "not_answering" or "sam_fault".
 	Problem(code, message string)
+	// Warning: the device works, with something someone should see to
+	// soon (a printer's paper near its end).
+	Warning(code, message string)
 }
 
 // Backoff spaces reopen attempts: Initial after the first failure,
@@ -253,6 +256,10 @@ type reporter struct {
 func (r reporter) Ready() { r.s.set(Connected, r.port, health.CodeOK, health.OK, "") }
 
 func (r reporter) Problem(code, message string) { r.s.set(Faulty, r.port, code, health.Error, message) }
+
+func (r reporter) Warning(code, message string) {
+	r.s.set(Connected, r.port, code, health.Warning, message)
+}
 
 // Acquire gives owner the device exclusively until release is called or
 // ctx ends, whichever comes first. While it is held, Acquire by anyone

@@ -33,7 +33,12 @@ export type Reason =
   | 'BAD_PARAMS'
   | 'NOT_SIMULATED'
   | 'UNAUTHORIZED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'PAPER_OUT'
+  | 'COVER_OPEN'
+  | 'PRINTER_OFFLINE'
+  | 'CUTTER_ERROR'
+  | 'NO_SUCH_JOB';
 
 /** The names the client gives the standard JSON-RPC errors that carry no reason. */
 export type StandardReason = 'PARSE_ERROR' | 'INVALID_REQUEST' | 'METHOD_NOT_FOUND' | 'INVALID_PARAMS' | 'INTERNAL_ERROR';
@@ -246,6 +251,89 @@ export interface HealthEvent {
 }
 
 /** Each method's params and result. */
+/** One block of a receipt; `type` says which fields apply. */
+export interface ReceiptBlock {
+  type: 'title' | 'text' | 'kv' | 'qr' | 'barcode' | 'divider' | 'image' | 'feed';
+  /** title, text */
+  text?: string;
+  /** text */
+  align?: 'left' | 'center' | 'right';
+  bold?: boolean;
+  /** 2: double width and height */
+  size?: 1 | 2;
+  key?: string;
+  value?: string;
+  /** qr payload (ASCII: a URL), barcode data (Code 128) */
+  data?: string;
+  /** image: base64 PNG */
+  png?: string;
+  /** feed: 1 to 20 */
+  lines?: number;
+}
+
+/** A receipt the agent lays out. */
+export interface Receipt {
+  /** paper width in mm (default: the printer's) */
+  width?: 58 | 80;
+  blocks: ReceiptBlock[];
+  /** cut after the receipt (default true) */
+  cut?: boolean;
+}
+
+/** Params of printer.print. */
+export interface PrintParams {
+  receipt: Receipt;
+  /** 1 to 5 */
+  copies?: number;
+  /** why, for the audit log */
+  purpose?: string;
+}
+
+/** Result of printer.print and printer.resume. */
+export interface PrintResult {
+  jobId: string;
+}
+
+/** Params of printer.job. */
+export interface JobEvent {
+  jobId: string;
+  state: 'queued' | 'printing' | 'done' | 'failed';
+  reason?: Reason;
+  /** printer.resume can print this failed job (PAPER_OUT) */
+  resumable?: boolean;
+  message?: string;
+  copy?: number;
+  copies?: number;
+}
+
+/** Result of printer.status. */
+export interface PrinterStatus {
+  online: boolean;
+  paperOut: boolean;
+  paperNearEnd: boolean;
+  coverOpen: boolean;
+  error?: string;
+  /** the printer answers no status: nothing above is known */
+  blind?: boolean;
+}
+
+/** Result of printer.preview. */
+export interface PreviewResult {
+  /** base64 PNG */
+  png: string;
+  width: number;
+  height: number;
+  /** characters no font could draw */
+  missing?: string[];
+}
+
+/** Params of sim.printer. */
+export interface SimPrinterParams {
+  paper?: 'out' | 'load' | 'runOutAfter';
+  rows?: number;
+  coverOpen?: boolean;
+}
+
 export interface Methods {
   'agent.hello': { params: HelloParams; result: Hello };
   'devices.list': { params: Empty; result: Device[] };
@@ -253,6 +341,11 @@ export interface Methods {
   'idcard.read': { params: IDCardReadParams; result: IDCardReadResult };
   'sim.idcard.place': { params: SimPlaceParams; result: Empty };
   'sim.idcard.remove': { params: Empty; result: Empty };
+  'printer.print': { params: PrintParams; result: PrintResult };
+  'printer.status': { params: Empty; result: PrinterStatus };
+  'printer.resume': { params: { jobId: string }; result: PrintResult };
+  'printer.preview': { params: { receipt: Receipt }; result: PreviewResult };
+  'sim.printer': { params: SimPrinterParams; result: Empty };
 }
 
 /** A method name. */
@@ -265,6 +358,7 @@ export interface Events {
   'idcard.error': CardErrorEvent;
   'device.changed': DeviceEvent;
   'health.changed': HealthEvent;
+  'printer.job': JobEvent;
 }
 
 /** An event name. */

@@ -51,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return pairCommand(args, stdout, stderr)
 	case "audit":
 		return auditCommand(args, stdout, stderr)
+	case "print":
+		return printCommand(args, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "kiosk-agent %s (protocol %s, %s/%s)\n", core.Version, protocol.Version, runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -90,6 +92,8 @@ func usage(w io.Writer) {
   kiosk-agent pair add --origin URL --fields F,F... | --native --name NAME --fields ...
                                 pair a web page's origin (or a native program): prints its token
   kiosk-agent pair list | pair remove ORIGIN|NAME
+  kiosk-agent print test [--port PATH|tcp://HOST:PORT|/dev/usb/lpN|usb:VVVV:PPPP] [--baud N] [--profile NAME] [--preview FILE.png]
+                                print a test receipt (Chinese, rare characters, QR, barcode) and show the status
   kiosk-agent audit verify [--dir DIR]
                                 check the audit log's hash chain; names the first broken record
   kiosk-agent service install|uninstall|start|stop|status|restart [--config FILE]

@@ -28,6 +28,17 @@ var methodSummary = map[string]string{
 	protocol.MethodSimPlaceCard: "Puts a card on the simulated reader: a built-in sample (`sample`, default 0) or the given `card`. " +
 		"Only on an agent started with `--simulate`; elsewhere `NOT_SIMULATED`.",
 	protocol.MethodSimRemoveCard: "Lifts the card from the simulated reader. Only with `--simulate`; elsewhere `NOT_SIMULATED`.",
+	protocol.MethodPrinterPrint: "Queues a receipt, which the agent lays out (Chinese by display width, rare characters as images, QR, cut). " +
+		"Answers at once with the job's id; `printer.job` events follow. The printer's status is checked before the job and " +
+		"between its parts: paper out, cover open, offline and cutter error fail the job with that reason, and a job that ran " +
+		"out of paper is kept for `printer.resume` — never lost, never printed twice unasked.",
+	protocol.MethodPrinterStatus: "The printer's condition now, asked of the printer itself (DLE EOT).",
+	protocol.MethodPrinterResume: "Prints again, from its start, a job that failed for want of paper, once paper is back. " +
+		"`NO_SUCH_JOB` for a job the agent does not keep.",
+	protocol.MethodPrinterPreview: "The receipt as the printer would print it, as a PNG: laid out by the agent and drawn by an ESC/POS " +
+		"interpreter from the very bytes the printer would receive.",
+	protocol.MethodSimPrinter: "Changes the virtual printer's condition: paper out, a new roll, the roll ending after some rows, " +
+		"the cover. Only with `--simulate`.",
 }
 
 var eventSummary = map[string]string{
@@ -36,6 +47,7 @@ var eventSummary = map[string]string{
 	protocol.EventIDCardError:    "A placed card could not be read; with `CARD_REPLACE` it must be lifted and placed again.",
 	protocol.EventDeviceChanged:  "A device's state or health changed.",
 	protocol.EventHealthChanged:  "One health check changed.",
+	protocol.EventPrinterJob:     "A print job's state changed: queued, printing, done, or failed with a reason (resumable after PAPER_OUT).",
 }
 
 // The standard JSON-RPC codes, with what they mean here.
