@@ -81,9 +81,10 @@ func TestLostShortReplyQuietsTheLineBriefly(t *testing.T) {
 	if err := r.Find(ctxT(t, 5*time.Second)); !errors.Is(err, idcard.ErrNoCard) {
 		t.Fatalf("second find: %v, want ErrNoCard", err)
 	}
+	// Well inside the read window, whatever the load on this machine.
 	gap := s.sentAt(1).Sub(s.sentAt(0))
-	if gap > lateOpts.ShortTimeout*2+50*time.Millisecond {
-		t.Fatalf("second find sent %v after the first: the line stayed quiet too long (read window %v)", gap, lateOpts.LateWindow)
+	if gap > lateOpts.LateWindow/2 {
+		t.Fatalf("second find sent %v after the first: the line stayed quiet for the read window (%v)", gap, lateOpts.LateWindow)
 	}
 }
 
@@ -101,11 +102,12 @@ func TestDamagedShortReplyIsRetriedAtOnce(t *testing.T) {
 	})
 	o := lateOpts
 	o.Retries = 1
+	o.ShortTimeout = 800 * time.Millisecond // a wait for a late reply would add as much again
 	r := idcard.NewReader(host, o)
 	if err := r.Find(ctxT(t, 5*time.Second)); !errors.Is(err, idcard.ErrNoCard) {
 		t.Fatalf("find: %v, want ErrNoCard after one retry", err)
 	}
-	if gap := s.sentAt(1).Sub(s.sentAt(0)); gap > o.ShortTimeout+o.FrameGap+40*time.Millisecond {
+	if gap := s.sentAt(1).Sub(s.sentAt(0)); gap > o.ShortTimeout+o.FrameGap+500*time.Millisecond {
 		t.Fatalf("retry sent %v after the damaged reply's command; it waited for a late reply that cannot come", gap)
 	}
 }
@@ -132,7 +134,7 @@ func TestLostReadReplyHoldsReadsOnly(t *testing.T) {
 	if err := r.Find(ctxT(t, 5*time.Second)); !errors.Is(err, idcard.ErrNoCard) {
 		t.Fatalf("find: %v", err)
 	}
-	if gap := s.sentAt(1).Sub(gaveUp); gap > lateOpts.ShortTimeout+100*time.Millisecond {
+	if gap := s.sentAt(1).Sub(gaveUp); gap > lateOpts.LateWindow/2 {
 		t.Fatalf("find sent %v after the lost read was given up: finds must not wait for the read window", gap)
 	}
 	if _, err := r.Reread(ctxT(t, 5*time.Second)); err == nil || errors.Is(err, idcard.ErrTimeout) {

@@ -301,7 +301,11 @@ func TestLateRepliesNeverGiveWrongCard(t *testing.T) {
 		got, err := r.reader.ReadCard(ctx, idcard.ReadOptions{})
 		if err == nil {
 			ok++
-			if got.Fields != want.Fields || string(got.Photo) != string(want.Photo) || got.AppendedAddress != want.AppendedAddress {
+			// An appended address may be missing only when the card says
+			// so (its 30 03 exchange failed on the bad line).
+			addrOK := got.AppendedAddress == want.AppendedAddress ||
+				got.AppendedAddress == "" && len(got.Incomplete) == 1 && got.Incomplete[0] == idcard.PartAppendedAddress
+			if got.Fields != want.Fields || string(got.Photo) != string(want.Photo) || !addrOK {
 				t.Fatalf("read %d: got the card of %s (%q), want %s (%q)", i, got.Name, got.AppendedAddress, want.Name, want.AppendedAddress)
 			}
 		}

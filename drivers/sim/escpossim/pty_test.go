@@ -57,14 +57,14 @@ func TestPaperOutOverSerialLine(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, h := ptyPrinter(t, Config{Baud: 115200, RowsPerSecond: 2400})
 			h.send(hx(t, "1D 61 0F"))
-			h.expect("ASB at once", []byte{0x10, 0, 0, 0}, 2*time.Second)
+			h.expect("ASB at once", []byte{0x10, 0, 0, 0}, 10*time.Second)
 			if b := h.ask(4); b != 0x12 {
 				t.Fatalf("before the job: DLE EOT 4 = %#02x", b)
 			}
 			// The roll ends after the title and five of twenty items.
 			p.RunOutAfter(48 + 5*30)
 			h.send(paperOutJob(t, 20))
-			h.expect("ASB: paper end", []byte{0x18, 0, 0x0C, 0}, 5*time.Second)
+			h.expect("ASB: paper end", []byte{0x18, 0, 0x0C, 0}, 20*time.Second)
 			if b := h.ask(4); b != 0x72 {
 				t.Errorf("paper end: DLE EOT 4 = %#02x, want 72", b)
 			}
@@ -86,18 +86,18 @@ func TestPaperOutOverSerialLine(t *testing.T) {
 				waitStatus(t, p, "buffer cleared", func(s Status) bool { return s.Buffered <= 3 })
 			}
 			p.LoadPaper(0)
-			h.expect("ASB: paper back", []byte{0x10, 0, 0, 0}, 2*time.Second)
+			h.expect("ASB: paper back", []byte{0x10, 0, 0, 0}, 10*time.Second)
 			if clear {
 				h.quiet("GS r of the cleared job", 300*time.Millisecond)
 				// The next job prints alone and is confirmed.
 				h.send(cat([]byte("NEXT\n"), hx(t, "1D 56 42 00 1D 72 01")))
-				h.expect("GS r of the next job", []byte{0x00}, 3*time.Second)
+				h.expect("GS r of the next job", []byte{0x00}, 15*time.Second)
 				pages = p.Pages()
 				if len(pages) != 2 || pages[1].Text() != "NEXT" || pages[1].Cut != CutPartial {
 					t.Fatalf("after DLE ENQ 2: %q", texts(pages))
 				}
 			} else {
-				h.expect("GS r once the rest printed", []byte{0x00}, 3*time.Second)
+				h.expect("GS r once the rest printed", []byte{0x00}, 15*time.Second)
 				pages = p.Pages()
 				// Every line once, in order, across the two rolls.
 				var lines []string
