@@ -210,7 +210,7 @@ func (c *Core) provisionPrinter(routes map[string]http.Handler) error {
 	}
 	c.printer = printer.New(printer.Config{ID: "printer0", Model: "ESC/POS receipt printer (" + prof.Name + ")", Port: port,
 		Open: open, Profile: prof, Baud: baud, Fonts: c.fonts, Backoff: device.Backoff{Initial: time.Second, Max: 10 * time.Second},
-		Log: c.log.With("device", "printer0"), Health: c.health}, func(e printer.Event) { c.api.PrinterEvent(e) })
+		Log: c.log, Health: c.health}, func(e printer.Event) { c.api.PrinterEvent(e) })
 	c.devices.Add(c.printer.Device())
 	return nil
 }
@@ -245,7 +245,7 @@ func (c *Core) provisionReader() error {
 	c.reader = idcard.New(idcard.Config{
 		ID: "idcard0", Model: model, Port: port, Open: open, PollInterval: cfg.IDCard.PollInterval.Duration,
 		Backoff: backoff, ReadFingerprints: cfg.IDCard.ReadFingerprints,
-		Log: c.log.With("device", "idcard0"), Health: c.health,
+		Log: c.log, Health: c.health,
 	}, func(e idcard.Event) { c.api.ReaderEvent(e) })
 	c.devices.Add(c.reader.Device())
 	return nil

@@ -121,10 +121,12 @@ func New(cfg Config, emit func(Event)) *Service {
 	if cfg.IdleStatus <= 0 {
 		cfg.IdleStatus = 10 * time.Second
 	}
+	supLog := cfg.Log // the supervisor names the device itself
+	cfg.Log = cfg.Log.With("device", cfg.ID)
 	s := &Service{cfg: cfg, emit: emit, jobs: map[string]*Job{}}
 	s.sup = device.NewSupervisor(device.Config{
 		Info: device.Info{ID: cfg.ID, Kind: Kind, Model: cfg.Model}, Port: cfg.Port,
-		Open: s.openSession, Backoff: cfg.Backoff, Log: cfg.Log, Health: cfg.Health,
+		Open: s.openSession, Backoff: cfg.Backoff, Log: supLog, Health: cfg.Health,
 	})
 	return s
 }
