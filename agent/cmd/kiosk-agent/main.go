@@ -53,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return auditCommand(args, stdout, stderr)
 	case "print":
 		return printCommand(args, stdout, stderr)
+	case "evidence-key":
+		return evidenceKeyCommand(args, stdout, stderr)
+	case "verify-signature":
+		return verifySignatureCommand(args, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "kiosk-agent %s (protocol %s, %s/%s)\n", core.Version, protocol.Version, runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -94,6 +98,10 @@ func usage(w io.Writer) {
   kiosk-agent pair list | pair remove ORIGIN|NAME
   kiosk-agent print test [--port PATH|tcp://HOST:PORT|/dev/usb/lpN|usb:VVVV:PPPP] [--baud N] [--profile NAME] [--preview FILE.png]
                                 print a test receipt (Chinese, rare characters, QR, barcode) and show the status
+  kiosk-agent evidence-key [--state-dir DIR]
+                                print the public key that checks this agent's signature bundles
+  kiosk-agent verify-signature FILE [--key KEY] [--document DOC]
+                                check a signature bundle offline; names the part that fails
   kiosk-agent audit verify [--dir DIR]
                                 check the audit log's hash chain; names the first broken record
   kiosk-agent service install|uninstall|start|stop|status|restart [--config FILE]
