@@ -34,12 +34,22 @@ const (
 	MethodPrinterResume  = "printer.resume"
 	MethodPrinterPreview = "printer.preview"
 	MethodSimPrinter     = "sim.printer"
+
+	MethodSigpadCapture = "sigpad.capture"
+	MethodSigpadCancel  = "sigpad.cancel"
+	MethodSigpadClear   = "sigpad.clear"
+	MethodSigpadButton  = "sigpad.button"
+	MethodSigpadInput   = "sigpad.input"
+	MethodSimSigpadSign = "sim.sigpad.sign"
+	MethodSimSigpadBtn  = "sim.sigpad.button"
 )
 
 // Methods lists every method name.
 func Methods() []string {
 	return []string{MethodHello, MethodDevicesList, MethodHealthGet, MethodIDCardRead, MethodSimPlaceCard, MethodSimRemoveCard,
-		MethodPrinterPrint, MethodPrinterStatus, MethodPrinterResume, MethodPrinterPreview, MethodSimPrinter}
+		MethodPrinterPrint, MethodPrinterStatus, MethodPrinterResume, MethodPrinterPreview, MethodSimPrinter,
+		MethodSigpadCapture, MethodSigpadCancel, MethodSigpadClear, MethodSigpadButton, MethodSigpadInput,
+		MethodSimSigpadSign, MethodSimSigpadBtn}
 }
 
 // Event (notification) names.
@@ -50,11 +60,15 @@ const (
 	EventDeviceChanged  = "device.changed"
 	EventHealthChanged  = "health.changed"
 	EventPrinterJob     = "printer.job"
+	EventSigpadStarted  = "sigpad.started"
+	EventSigpadSample   = "sigpad.sample"
+	EventSigpadPressed  = "sigpad.pressed"
 )
 
 // Events lists every event name.
 func Events() []string {
-	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged, EventPrinterJob}
+	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged, EventPrinterJob,
+		EventSigpadStarted, EventSigpadSample, EventSigpadPressed}
 }
 
 // WebSocket close codes the agent uses, with a reason text, when it ends a
@@ -88,13 +102,18 @@ const (
 	ReasonPrinterOffline     Reason = "PRINTER_OFFLINE"     // the printer does not answer, or reports itself offline or in error
 	ReasonCutterError        Reason = "CUTTER_ERROR"        // the printer's cutter jammed
 	ReasonNoSuchJob          Reason = "NO_SUCH_JOB"         // printer.resume of a job the agent does not keep (done, or never existed)
+	ReasonCancelled          Reason = "CANCELLED"           // the signer (or the client) cancelled the signature
+	ReasonEmptySignature     Reason = "EMPTY_SIGNATURE"     // confirmed with no ink
+	ReasonNoCapture          Reason = "NO_CAPTURE"          // sigpad.button/input/clear/cancel with no capture of this client's going on
+	ReasonDeviceError        Reason = "DEVICE_ERROR"        // the device is there but refused or did not finish a command
 )
 
 // Reasons lists every reason, for documentation and schema tests.
 func Reasons() []Reason {
 	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
 		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited,
-		ReasonPaperOut, ReasonCoverOpen, ReasonPrinterOffline, ReasonCutterError, ReasonNoSuchJob}
+		ReasonPaperOut, ReasonCoverOpen, ReasonPrinterOffline, ReasonCutterError, ReasonNoSuchJob,
+		ReasonCancelled, ReasonEmptySignature, ReasonNoCapture, ReasonDeviceError}
 }
 
 // JSON-RPC 2.0 error codes. The first five are the standard's; application
@@ -125,6 +144,10 @@ var reasonCodes = map[Reason]int{
 	ReasonPrinterOffline:     -32013,
 	ReasonCutterError:        -32014,
 	ReasonNoSuchJob:          -32015,
+	ReasonCancelled:          -32016,
+	ReasonEmptySignature:     -32017,
+	ReasonNoCapture:          -32018,
+	ReasonDeviceError:        -32019,
 }
 
 // Code returns the JSON-RPC error code used for r.

@@ -20,6 +20,17 @@ type Hello struct {
 	Version  string   `json:"version"`
 	Devices  []Device `json:"devices"`
 	Access   Access   `json:"access"`
+	// EvidenceKey is the public key signature bundles are signed with.
+	EvidenceKey *EvidenceKey `json:"evidenceKey,omitempty"`
+}
+
+// EvidenceKey is the agent's evidence signing key: the algorithm, its id
+// (the first 16 hex digits of the SHA-256 of the raw key) and the raw
+// public key (base64 of 32 bytes for Ed25519).
+type EvidenceKey struct {
+	Alg       string `json:"alg"`
+	KeyID     string `json:"keyId"`
+	PublicKey []byte `json:"publicKey"`
 }
 
 // Access is what the connection may do and see.
@@ -286,4 +297,100 @@ type SimPrinterParams struct {
 	Paper     string `json:"paper,omitempty"`
 	Rows      int    `json:"rows,omitempty"`
 	CoverOpen *bool  `json:"coverOpen,omitempty"`
+}
+
+// CaptureParams are the params of sigpad.capture.
+type CaptureParams struct {
+	Document CaptureDocument `json:"document"`
+	Signer   CaptureSigner   `json:"signer"`
+	// TimeoutMs bounds the whole capture (default 180000, at most 600000).
+	TimeoutMs *int64 `json:"timeoutMs,omitempty"`
+	// Source is "pad" (the signature pad; the default when there is one)
+	// or "screen" (the client captures with pointer events and sends them
+	// with sigpad.input).
+	Source string `json:"source,omitempty"`
+}
+
+// CaptureDocument is the document being signed.
+type CaptureDocument struct {
+	Title   string `json:"title"`
+	Summary string `json:"summary,omitempty"`
+	// SHA256 is the hex SHA-256 of the document itself.
+	SHA256 string `json:"sha256"`
+}
+
+// CaptureSigner is who signs.
+type CaptureSigner struct {
+	Name string `json:"name"`
+}
+
+// CaptureResult is the result of sigpad.capture: the evidence bundle,
+// verifiable offline with the agent's evidence key.
+type CaptureResult struct {
+	Bundle any `json:"bundle"`
+}
+
+// ButtonParams are the params of sigpad.button and sim.sigpad.button.
+type ButtonParams struct {
+	Button string `json:"button"` // "confirm", "retry", "cancel"
+}
+
+// Buttons of a capture.
+const (
+	ButtonConfirm = "confirm"
+	ButtonRetry   = "retry"
+	ButtonCancel  = "cancel"
+)
+
+// InputParams are the params of sigpad.input: samples of an on-screen
+// signature, [t_ms, x, y, pressure, sw] in the canvas's pixels
+// (pressure 0–1000; sw 1 while the pointer is down).
+type InputParams struct {
+	Samples [][5]int64 `json:"samples"`
+	Width   int64      `json:"width"`
+	Height  int64      `json:"height"`
+}
+
+// SimSignParams are the params of sim.sigpad.sign.
+type SimSignParams struct {
+	Text string `json:"text,omitempty"`
+}
+
+// SigpadSample is one pen report of a capture: in the ink's units (the
+// signing box's, from its top left) and normalised to 0..1 (nx, ny, np)
+// for drawing, t in ms from the first.
+type SigpadSample struct {
+	T  int64   `json:"t"`
+	X  int64   `json:"x"`
+	Y  int64   `json:"y"`
+	P  int64   `json:"p"`
+	SW int     `json:"sw"`
+	NX float64 `json:"nx"`
+	NY float64 `json:"ny"`
+	NP float64 `json:"np"`
+}
+
+// StartedEvent is the params of sigpad.started, to the client that holds
+// the capture: the signer may sign now. Width and Height are the ink's
+// range (0 on the screen, where the client's canvas sets it); the box's
+// aspect is Width:Height.
+type StartedEvent struct {
+	Source       string `json:"source"`
+	Model        string `json:"model"`
+	Width        int64  `json:"width"`
+	Height       int64  `json:"height"`
+	MaxPressure  int64  `json:"maxPressure"`
+	PromptSHA256 string `json:"promptSha256"`
+}
+
+// SampleEvent is the params of sigpad.sample, sent to the client that
+// holds the capture only.
+type SampleEvent struct {
+	Samples []SigpadSample `json:"samples"`
+}
+
+// PressedEvent is the params of sigpad.pressed: a button was pressed on
+// the pad (or a key), to the client that holds the capture.
+type PressedEvent struct {
+	Button string `json:"button"`
 }

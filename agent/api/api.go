@@ -18,6 +18,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
@@ -47,6 +48,11 @@ type Deps struct {
 	IDCard *idcard.Service
 	// Printer is the receipt printer, or nil when none is configured.
 	Printer *printer.Service
+	// Sigpad takes signatures (on a pad or on the client's screen).
+	Sigpad *sigpad.Service
+	// EvidenceKey is the public key of the signature bundles, for
+	// agent.hello.
+	EvidenceKey *protocol.EvidenceKey
 	// Fonts draw receipt previews and what printers cannot print.
 	Fonts textimage.Chain
 	// OnPrinted is told each job that printed (the virtual printer saves
@@ -90,6 +96,7 @@ func Register(d Deps) *API {
 	d.RPC.Handle(protocol.MethodHealthGet, a.healthGet)
 	d.RPC.Handle(protocol.MethodIDCardRead, a.idcardRead)
 	a.registerPrinter()
+	a.registerSigpad()
 	d.Devices.Subscribe(func(st device.Status) {
 		d.RPC.Broadcast(protocol.EventDeviceChanged, protocol.DeviceEvent{Device: WireDevice(st)})
 	})
@@ -123,7 +130,7 @@ func (a *API) hello(_ context.Context, c *rpc.Conn, params json.RawMessage) (any
 	if p.Client != nil {
 		a.d.Log.Info("client introduced itself", "conn", c.ID, "client", acc.Client(), "name", p.Client.Name, "version", p.Client.Version)
 	}
-	return protocol.Hello{Protocol: protocol.Version, Version: a.d.Version, Devices: a.devices(), Access: acc.Wire()}, nil
+	return protocol.Hello{Protocol: protocol.Version, Version: a.d.Version, Devices: a.devices(), Access: acc.Wire(), EvidenceKey: a.d.EvidenceKey}, nil
 }
 
 func (a *API) devicesList(_ context.Context, _ *rpc.Conn, params json.RawMessage) (any, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
@@ -31,6 +32,11 @@ var reasonTable = []struct {
 	{escpos.ErrOffline, protocol.ReasonPrinterOffline, ""},
 	{escpos.ErrPrinterError, protocol.ReasonPrinterOffline, ""},
 	{printer.ErrNoSuchJob, protocol.ReasonNoSuchJob, ""},
+	{sigpad.ErrCancelled, protocol.ReasonCancelled, "the signature was cancelled"},
+	{sigpad.ErrEmptySignature, protocol.ReasonEmptySignature, "confirmed with nothing written: sign in the box first"},
+	{sigpad.ErrNoCapture, protocol.ReasonNoCapture, ""},
+	{sigpad.ErrPadFailed, protocol.ReasonDeviceError, ""},
+	{sigpad.ErrEvidence, protocol.ReasonDeviceError, ""},
 	{device.ErrTimeout, protocol.ReasonTimeout, ""},
 	{device.ErrBusy, protocol.ReasonDeviceBusy, ""},
 	{device.ErrDisconnected, protocol.ReasonDeviceDisconnected, ""},

@@ -14,6 +14,7 @@ import (
 const (
 	EventIDCardRead      = "idcard.read"         // a card was read from the reader
 	EventIDCardDisclosed = "idcard.disclosed"    // card data was sent to a client
+	EventSignatureTaken  = "signature.captured"  // a signature was captured and its evidence bundle signed
 	EventPairingAdded    = "pairing.added"       // an origin or native program was paired
 	EventPairingRemoved  = "pairing.removed"     // a pairing was removed
 	EventAgentStarted    = "agent.started"       // the agent started

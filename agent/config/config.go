@@ -47,6 +47,7 @@ type Config struct {
 	IDCard   IDCard   `toml:"idcard"`
 	Photo    Photo    `toml:"photo"`
 	Printer  Printer  `toml:"printer"`
+	Sigpad   Sigpad   `toml:"sigpad"`
 	Log      Log      `toml:"log"`
 	Audit    Audit    `toml:"audit"`
 }
@@ -117,6 +118,15 @@ type Printer struct {
 	Blind bool `toml:"blind"`
 	// Font is a font file for what the printer's own font cannot print
 	// (rare characters) and for previews; empty: the system's CJK fonts.
+	Font string `toml:"font"`
+}
+
+// Sigpad is the [sigpad] table: the signature pad.
+type Sigpad struct {
+	// Port is "auto", "none", a HID device path or "usb:VVVV:PPPP".
+	Port string `toml:"port"`
+	// Font is a font file for the pad's prompt; empty: the printer's, then
+	// the system's CJK fonts.
 	Font string `toml:"font"`
 }
 

@@ -226,6 +226,22 @@ func settings() []setting {
 				"CJK fonts are tried after it",
 		},
 		{
+			key: "sigpad.port", flag: "sigpad-port", arg: "PORT", def: "none",
+			usage: "the signature pad at `PORT`: auto, a HID device path, usb:VVVV:PPPP, or none",
+			meaning: "the signature pad (Wacom STU-430/430V/530/540, Hanvon ESP370U): `auto` (the first one the " +
+				"system lists, through hidraw on Linux and hid.dll on Windows), a device path (`/dev/hidraw3`, a " +
+				"Windows HID interface path), `usb:VVVV:PPPP` (through libusb, a `-tags libusb` build), or `none`: " +
+				"signatures are then taken on the screen. With `simulate` a virtual STU-540 takes the place of `none`",
+			rule: rule{check: checkSigpadPort},
+		},
+		{
+			key: "sigpad.font", flag: "sigpad-font", arg: "PATH",
+			defDoc: "`printer.font`, then the system's CJK fonts",
+			usage:  "draw the pad's prompt with the font at `PATH`",
+			meaning: "a font file (`.ttf`, `.otf`, `.ttc`) for the prompt shown on the pad (the document's title and " +
+				"summary, the signer's name, the buttons); the printer's font and the system's CJK fonts are tried after it",
+		},
+		{
 			key: "log.level", flag: "log-level", arg: "LEVEL", def: "info",
 			usage:   "log at `LEVEL` and above",
 			meaning: "the least important log lines written",
@@ -406,6 +422,26 @@ func checkPort(c *Config, v reflect.Value) string {
 	case c.Simulate && port != "auto" && port != "none":
 		return fmt.Sprintf(`%q cannot be used with simulate = true, whose simulated reader takes its place: `+
 			`use "auto" or "none"`, port)
+	}
+	return ""
+}
+
+// checkSigpadPort checks sigpad.port's form.
+func checkSigpadPort(c *Config, v reflect.Value) string {
+	port := v.String()
+	switch {
+	case port == "":
+		return `is empty: use "auto", "none", a HID device path or usb:VVVV:PPPP`
+	case c.Simulate && port != "none":
+		return fmt.Sprintf(`%q cannot be used with simulate = true, whose virtual pad takes its place: use "none"`, port)
+	case strings.HasPrefix(port, "usb:"):
+		id := strings.TrimPrefix(port, "usb:")
+		v, pid, ok := strings.Cut(id, ":")
+		_, e1 := strconv.ParseUint(v, 16, 16)
+		_, e2 := strconv.ParseUint(pid, 16, 16)
+		if !ok || len(v) != 4 || len(pid) != 4 || e1 != nil || e2 != nil {
+			return fmt.Sprintf("%q is not usb:VVVV:PPPP (hexadecimal vendor and product IDs, e.g. usb:056A:00A8)", port)
+		}
 	}
 	return ""
 }

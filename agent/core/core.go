@@ -29,6 +29,8 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/sim"
@@ -62,6 +64,9 @@ type Core struct {
 	simRead  *sim.Reader
 	printer  *printer.Service
 	simPrint *sim.Printer
+	sigpad   *sigpad.Service
+	simPad   *sim.Sigpad
+	evKey    *evidence.Key
 	fonts    textimage.Chain
 	photo    wlt.Decoder
 	rpc      *rpc.Server
@@ -147,8 +152,13 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	if err := c.provisionPrinter(routes); err != nil {
 		return nil, err
 	}
+	if err := c.provisionSigpad(); err != nil {
+		return nil, err
+	}
+	pub := c.evKey.Public()
 	deps := api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
-		IDCard: c.reader, Printer: c.printer, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log}
+		IDCard: c.reader, Printer: c.printer, Sigpad: c.sigpad, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log,
+		EvidenceKey: &protocol.EvidenceKey{Alg: pub.Alg, KeyID: pub.KeyID, PublicKey: pub.PublicKey}}
 	if c.simPrint != nil {
 		deps.OnPrinted = func(job string) {
 			go func() {
@@ -163,7 +173,51 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	c.api = api.Register(deps)
 	sim.Register(c.rpc, c.simRead)
 	sim.RegisterPrinter(c.rpc, c.simPrint)
+	sim.RegisterSigpad(c.rpc, c.simPad, c.sigpad)
 	return c, nil
+}
+
+// provisionSigpad loads the evidence key and builds signature capture:
+// on the pad when one is configured (or simulated), always on the screen.
+func (c *Core) provisionSigpad() error {
+	cfg := c.cfg
+	key, err := evidence.LoadOrCreateKey(cfg.StateDir)
+	if err != nil {
+		return fmt.Errorf("stateDir: evidence key: %w", err)
+	}
+	c.evKey = key
+	fonts := c.fonts
+	if cfg.Sigpad.Font != "" {
+		own, err := textimage.Find(cfg.Sigpad.Font)
+		if err != nil {
+			return fmt.Errorf("sigpad.font: %w", err)
+		}
+		c.onCleanup(func() { own.Close() })
+		fonts = own // the configured font first, then the system's
+	}
+	agentID, err := os.Hostname()
+	if err != nil || agentID == "" {
+		agentID = "kiosk-agent"
+	}
+	sc := sigpad.Config{ID: "sigpad0", Model: "signature pad", Port: cfg.Sigpad.Port, Fonts: fonts, Signer: key,
+		Agent: evidence.Agent{ID: agentID, Version: Version}, Backoff: device.Backoff{Initial: time.Second, Max: 10 * time.Second},
+		Log: c.log, Health: c.health}
+	switch {
+	case cfg.Simulate:
+		c.simPad = sim.NewSigpad()
+		sc.Open, sc.Port, sc.Model = c.simPad.Opener(), c.simPad.Port(), "Wacom STU-540 (virtual)"
+	case cfg.Sigpad.Port == "none":
+	default:
+		if sc.Open, err = sigpad.OpenerFor(cfg.Sigpad.Port); err != nil {
+			return err
+		}
+		sc.Model = "Wacom STU / Hanvon signature pad"
+	}
+	c.sigpad = sigpad.New(sc)
+	if d := c.sigpad.Device(); d != nil {
+		c.devices.Add(d)
+	}
+	return nil
 }
 
 // provisionPrinter builds the receipt printer's service, real or virtual,
@@ -325,6 +379,7 @@ func (c *Core) Run(ctx context.Context) error {
 	if c.printer != nil {
 		wg.Go(func() { c.printer.Run(devCtx) })
 	}
+	wg.Go(func() { c.sigpad.Run(devCtx) })
 	c.mu.Lock()
 	c.addr = ln.Addr()
 	c.mu.Unlock()

@@ -274,7 +274,8 @@ func TestWebSocketEndToEnd(t *testing.T) {
 
 	var hello protocol.Hello
 	json.Unmarshal(result(t, validate, c.call("agent.hello", nil), "hello"), &hello)
-	if hello.Protocol != "1" || len(hello.Devices) != 2 || hello.Devices[0].Kind != "idcard" || hello.Devices[1].Kind != "printer" {
+	if hello.Protocol != "1" || len(hello.Devices) != 3 || hello.Devices[0].Kind != "idcard" || hello.Devices[1].Kind != "printer" ||
+		hello.Devices[2].Kind != "sigpad" || hello.EvidenceKey == nil || hello.EvidenceKey.Alg != "Ed25519" || len(hello.EvidenceKey.PublicKey) != 32 {
 		t.Fatalf("hello: %+v", hello)
 	}
 	result(t, validate, c.call("devices.list", map[string]any{}), "devicesListResult")

@@ -324,6 +324,21 @@ func (s *Server) BroadcastBy(method string, key func(*Conn) string, build func(k
 	}
 }
 
+// Notify sends a notification to one connection (an authorized one; a
+// connection that is not is skipped). Like the broadcasts it never
+// blocks: a client that does not read its queue is disconnected.
+func (s *Server) Notify(c *Conn, method string, params any) {
+	if !c.Authorized() {
+		return
+	}
+	msg, err := json.Marshal(protocol.Notification{JSONRPC: "2.0", Method: method, Params: params})
+	if err != nil {
+		s.log.Error("marshal notification", "method", method, "err", err)
+		return
+	}
+	s.enqueue(c, msg)
+}
+
 // enqueue queues msg for c; a client whose queue is full is closed rather
 // than allowed to stall the agent.
 func (s *Server) enqueue(c *Conn, msg []byte) {

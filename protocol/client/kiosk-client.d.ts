@@ -38,7 +38,11 @@ export type Reason =
   | 'COVER_OPEN'
   | 'PRINTER_OFFLINE'
   | 'CUTTER_ERROR'
-  | 'NO_SUCH_JOB';
+  | 'NO_SUCH_JOB'
+  | 'CANCELLED'
+  | 'EMPTY_SIGNATURE'
+  | 'NO_CAPTURE'
+  | 'DEVICE_ERROR';
 
 /** The names the client gives the standard JSON-RPC errors that carry no reason. */
 export type StandardReason = 'PARSE_ERROR' | 'INVALID_REQUEST' | 'METHOD_NOT_FOUND' | 'INVALID_PARAMS' | 'INTERNAL_ERROR';
@@ -127,6 +131,8 @@ export interface Hello {
   version: string;
   devices: Device[];
   access: Access;
+  /** the key signature bundles are signed with */
+  evidenceKey?: EvidenceKey;
 }
 
 /** The health of one device or subsystem, as data. */
@@ -334,6 +340,66 @@ export interface SimPrinterParams {
   coverOpen?: boolean;
 }
 
+/** The agent's evidence signing key (agent.hello). */
+export interface EvidenceKey {
+  alg: 'Ed25519';
+  /** first 16 hex digits of the SHA-256 of the raw key */
+  keyId: string;
+  /** base64 of the raw public key */
+  publicKey: string;
+}
+
+/** Params of sigpad.capture. */
+export interface CaptureParams {
+  document: { title: string; summary?: string; /** hex SHA-256 of the document */ sha256: string };
+  signer: { name: string };
+  timeoutMs?: number;
+  /** "pad" (default when there is one) or "screen" (send samples with sigpad.input) */
+  source?: 'pad' | 'screen';
+}
+
+/** A signature evidence bundle; verify it with kiosk-agent verify-signature. */
+export interface Bundle {
+  format: 'kiosk-agent.signature';
+  version: 1;
+  manifest: { [member: string]: unknown };
+  signature: { alg: string; keyId: string; value: string };
+}
+
+/** One pen report of a capture. */
+export interface SigpadSample {
+  t: number;
+  x: number;
+  y: number;
+  p: number;
+  sw: 0 | 1;
+  /** x, y and pressure normalised to 0..1 */
+  nx: number;
+  ny: number;
+  np: number;
+}
+
+/** Params of sigpad.started: the signer may sign now. */
+export interface StartedEvent {
+  source: 'pad' | 'screen';
+  model: string;
+  /** the ink's range; 0 on the screen (the canvas sets it) */
+  width: number;
+  height: number;
+  maxPressure: number;
+  /** hex SHA-256 of the prompt image (the bundle's promptSha256) */
+  promptSha256: string;
+}
+
+/** Params of sigpad.input: [t_ms, x, y, pressure 0-1000, sw 0|1] in canvas pixels. */
+export interface InputParams {
+  samples: [number, number, number, number, number][];
+  width: number;
+  height: number;
+}
+
+export type CaptureButton = 'confirm' | 'retry' | 'cancel';
+
 export interface Methods {
   'agent.hello': { params: HelloParams; result: Hello };
   'devices.list': { params: Empty; result: Device[] };
@@ -346,6 +412,13 @@ export interface Methods {
   'printer.resume': { params: { jobId: string }; result: PrintResult };
   'printer.preview': { params: { receipt: Receipt }; result: PreviewResult };
   'sim.printer': { params: SimPrinterParams; result: Empty };
+  'sigpad.capture': { params: CaptureParams; result: { bundle: Bundle } };
+  'sigpad.cancel': { params: Empty; result: Empty };
+  'sigpad.clear': { params: Empty; result: Empty };
+  'sigpad.button': { params: { button: CaptureButton }; result: Empty };
+  'sigpad.input': { params: InputParams; result: Empty };
+  'sim.sigpad.sign': { params: { text?: string }; result: Empty };
+  'sim.sigpad.button': { params: { button: CaptureButton }; result: Empty };
 }
 
 /** A method name. */
@@ -359,6 +432,9 @@ export interface Events {
   'device.changed': DeviceEvent;
   'health.changed': HealthEvent;
   'printer.job': JobEvent;
+  'sigpad.started': StartedEvent;
+  'sigpad.sample': { samples: SigpadSample[] };
+  'sigpad.pressed': { button: CaptureButton };
 }
 
 /** An event name. */

@@ -37,6 +37,17 @@ var methodSummary = map[string]string{
 		"`NO_SUCH_JOB` for a job the agent does not keep.",
 	protocol.MethodPrinterPreview: "The receipt as the printer would print it, as a PNG: laid out by the agent and drawn by an ESC/POS " +
 		"interpreter from the very bytes the printer would receive.",
+	protocol.MethodSigpadCapture: "Shows the document's title and summary and the signer's name on the pad (or, with `source` \"screen\", " +
+		"lets the client capture with pointer events and `sigpad.input`), streams the ink live to this client (`sigpad.sample`), and " +
+		"answers once the signer presses 确认 with an evidence bundle signed by the agent's key. Holds the pad for this client: others get " +
+		"`DEVICE_BUSY`. `CANCELLED` (取消), `EMPTY_SIGNATURE` (确认 with no ink), `TIMEOUT`, `DEVICE_DISCONNECTED`.",
+	protocol.MethodSigpadCancel: "Cancels this client's capture: it answers `CANCELLED`.",
+	protocol.MethodSigpadClear:  "Clears the ink of this client's capture (重签), on the pad and in the samples.",
+	protocol.MethodSigpadButton: "Presses a button of this client's capture from the screen: `confirm`, `retry` or `cancel`.",
+	protocol.MethodSigpadInput:  "Sends samples of an on-screen capture (`source` \"screen\").",
+	protocol.MethodSimSigpadSign: "Makes the simulated pad write `text` (default the signer's name) with handwriting-like strokes at 200 " +
+		"reports a second. Only with `--simulate`.",
+	protocol.MethodSimSigpadBtn: "Taps a button drawn on the simulated pad's screen. Only with `--simulate`.",
 	protocol.MethodSimPrinter: "Changes the virtual printer's condition: paper out, a new roll, the roll ending after some rows, " +
 		"the cover. Only with `--simulate`.",
 }
@@ -47,6 +58,9 @@ var eventSummary = map[string]string{
 	protocol.EventIDCardError:    "A placed card could not be read; with `CARD_REPLACE` it must be lifted and placed again.",
 	protocol.EventDeviceChanged:  "A device's state or health changed.",
 	protocol.EventHealthChanged:  "One health check changed.",
+	protocol.EventSigpadStarted:  "A capture is ready for the signer (the prompt is on the pad), to the client that holds it: where, on what, the ink's range.",
+	protocol.EventSigpadSample:   "Live ink of a capture, to the client that holds it: samples in pad units and normalised to 0..1.",
+	protocol.EventSigpadPressed:  "A button was pressed on the pad during a capture, to the client that holds it.",
 	protocol.EventPrinterJob:     "A print job's state changed: queued, printing, done, or failed with a reason (resumable after PAPER_OUT).",
 }
 
