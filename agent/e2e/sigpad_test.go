@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -412,4 +416,50 @@ func TestSignPageOnScreen(t *testing.T) {
 		t.Errorf("ink %s %d×%d, canvas %.0f×%.0f", m.Ink.Unit, m.Ink.Width, m.Ink.Height, box["w"], box["h"])
 	}
 	k.checkConsole()
+}
+
+// TestVerifySignatureCLI takes a signature from the agent binary (its
+// virtual pad), saves the bundle as a client would, and checks it with
+// "kiosk-agent verify-signature" and the key agent.hello gave: ok as it
+// came, FAILED naming the part with one byte changed.
+func TestVerifySignatureCLI(t *testing.T) {
+	p := startBinary(t, []string{"--simulate"})
+	c := dialWS(t, "http://"+p.addr)
+	key := c.evidenceKey()
+	other := dialWS(t, "http://"+p.addr)
+	other.must("agent.hello", map[string]any{}, 5*time.Second)
+	ans := c.start("sigpad.capture", map[string]any{"document": testDocument, "signer": map[string]any{"name": "张建国"}})
+	c.waitEvent("sigpad.started", 10*time.Second)
+	other.must("sim.sigpad.sign", map[string]any{}, 30*time.Second)
+	other.must("sim.sigpad.button", map[string]any{"button": "confirm"}, 10*time.Second)
+	raw, rerr := c.await("sigpad.capture", ans, 10*time.Second)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	var res struct {
+		Bundle json.RawMessage `json:"bundle"`
+	}
+	json.Unmarshal(raw, &res)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "bundle.json")
+	os.WriteFile(good, res.Bundle, 0o600)
+	keyArg := base64.StdEncoding.EncodeToString(key.PublicKey)
+	verify := func(file string) (string, int) {
+		out, err := exec.Command(agentBinary(t), "verify-signature", file, "--key", keyArg).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := verify(good); code != 0 || !strings.HasPrefix(out, "ok") {
+		t.Fatalf("verify-signature of the agent's bundle: exit %d, %s", code, out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(strings.Replace(string(res.Bundle), "张建国", "张建图", 1)), 0o600)
+	if out, code := verify(bad); code != 1 || !strings.Contains(out, "FAILED: manifest.signer") {
+		t.Fatalf("verify-signature of a bundle with the signer changed: exit %d, %s", code, out)
+	}
 }
