@@ -42,6 +42,14 @@ const (
 	MethodSigpadInput   = "sigpad.input"
 	MethodSimSigpadSign = "sim.sigpad.sign"
 	MethodSimSigpadBtn  = "sim.sigpad.button"
+
+	MethodFlowStart  = "flow.start"
+	MethodFlowAct    = "flow.act"
+	MethodFlowBack   = "flow.back"
+	MethodFlowExtend = "flow.extend"
+	MethodFlowCancel = "flow.cancel"
+	MethodFlowGet    = "flow.get"
+	MethodStaffCall  = "staff.call"
 )
 
 // Methods lists every method name.
@@ -49,7 +57,8 @@ func Methods() []string {
 	return []string{MethodHello, MethodDevicesList, MethodHealthGet, MethodIDCardRead, MethodSimPlaceCard, MethodSimRemoveCard,
 		MethodPrinterPrint, MethodPrinterStatus, MethodPrinterResume, MethodPrinterPreview, MethodSimPrinter,
 		MethodSigpadCapture, MethodSigpadCancel, MethodSigpadClear, MethodSigpadButton, MethodSigpadInput,
-		MethodSimSigpadSign, MethodSimSigpadBtn}
+		MethodSimSigpadSign, MethodSimSigpadBtn,
+		MethodFlowStart, MethodFlowAct, MethodFlowBack, MethodFlowExtend, MethodFlowCancel, MethodFlowGet, MethodStaffCall}
 }
 
 // Event (notification) names.
@@ -63,12 +72,14 @@ const (
 	EventSigpadStarted  = "sigpad.started"
 	EventSigpadSample   = "sigpad.sample"
 	EventSigpadPressed  = "sigpad.pressed"
+	EventFlowState      = "flow.state"
+	EventStaffCalled    = "staff.called"
 )
 
 // Events lists every event name.
 func Events() []string {
 	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged, EventPrinterJob,
-		EventSigpadStarted, EventSigpadSample, EventSigpadPressed}
+		EventSigpadStarted, EventSigpadSample, EventSigpadPressed, EventFlowState, EventStaffCalled}
 }
 
 // WebSocket close codes the agent uses, with a reason text, when it ends a
@@ -106,6 +117,8 @@ const (
 	ReasonEmptySignature     Reason = "EMPTY_SIGNATURE"     // confirmed with no ink
 	ReasonNoCapture          Reason = "NO_CAPTURE"          // sigpad.button/input/clear/cancel with no capture of this client's going on
 	ReasonDeviceError        Reason = "DEVICE_ERROR"        // the device is there but refused or did not finish a command
+	ReasonNoSession          Reason = "NO_SESSION"          // a flow.* action with no session going on (flow.start first)
+	ReasonNotReady           Reason = "NOT_READY"           // the step cannot go on yet (nothing chosen, the question unanswered, nothing signed)
 )
 
 // Reasons lists every reason, for documentation and schema tests.
@@ -113,7 +126,7 @@ func Reasons() []Reason {
 	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
 		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited,
 		ReasonPaperOut, ReasonCoverOpen, ReasonPrinterOffline, ReasonCutterError, ReasonNoSuchJob,
-		ReasonCancelled, ReasonEmptySignature, ReasonNoCapture, ReasonDeviceError}
+		ReasonCancelled, ReasonEmptySignature, ReasonNoCapture, ReasonDeviceError, ReasonNoSession, ReasonNotReady}
 }
 
 // JSON-RPC 2.0 error codes. The first five are the standard's; application
@@ -148,6 +161,8 @@ var reasonCodes = map[Reason]int{
 	ReasonEmptySignature:     -32017,
 	ReasonNoCapture:          -32018,
 	ReasonDeviceError:        -32019,
+	ReasonNoSession:          -32020,
+	ReasonNotReady:           -32021,
 }
 
 // Code returns the JSON-RPC error code used for r.

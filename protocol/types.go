@@ -394,3 +394,31 @@ type SampleEvent struct {
 type PressedEvent struct {
 	Button string `json:"button"`
 }
+
+// FlowStartParams are the params of flow.start.
+type FlowStartParams struct {
+	Kind string `json:"kind"` // "apply" or "progress"
+}
+
+// FlowActParams are the params of flow.act: the action and its own params.
+type FlowActParams struct {
+	Action         string `json:"action"`
+	Item           string `json:"item,omitempty"`           // toggle
+	RelatedToStaff *bool  `json:"relatedToStaff,omitempty"` // answer
+	Page           int    `json:"page,omitempty"`           // page
+}
+
+// StaffCallParams are the params of staff.call.
+type StaffCallParams struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// StaffCalledEvent is the params of staff.called: someone at the kiosk
+// needs staff. It carries no personal data.
+type StaffCalledEvent struct {
+	Reason   string `json:"reason"` // call, card_left, read_failed
+	Step     string `json:"step"`
+	At       string `json:"at"`
+	Terminal string `json:"terminal"`
+	Window   string `json:"window,omitempty"`
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
@@ -53,6 +54,14 @@ type Deps struct {
 	// EvidenceKey is the public key of the signature bundles, for
 	// agent.hello.
 	EvidenceKey *protocol.EvidenceKey
+	// Flow is the application session; nil: no flow.
+	Flow *flow.Engine
+	// Terminal and Window name the kiosk and its service window in
+	// staff.called.
+	Terminal, Window string
+	// StaffWebhook is told every staff call (the configured webhook);
+	// may be nil.
+	StaffWebhook func(protocol.StaffCalledEvent)
 	// Fonts draw receipt previews and what printers cannot print.
 	Fonts textimage.Chain
 	// OnPrinted is told each job that printed (the virtual printer saves
@@ -97,6 +106,7 @@ func Register(d Deps) *API {
 	d.RPC.Handle(protocol.MethodIDCardRead, a.idcardRead)
 	a.registerPrinter()
 	a.registerSigpad()
+	a.registerFlow()
 	d.Devices.Subscribe(func(st device.Status) {
 		d.RPC.Broadcast(protocol.EventDeviceChanged, protocol.DeviceEvent{Device: WireDevice(st)})
 	})

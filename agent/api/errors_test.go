@@ -52,7 +52,8 @@ func TestReasonTable(t *testing.T) {
 // so here: nothing in protocol.Reasons is orphaned, nothing in the table
 // is outside it.
 func TestReasonTableCoversTheProtocol(t *testing.T) {
-	fromHandlers := []protocol.Reason{protocol.ReasonBadParams, protocol.ReasonNotSimulated, protocol.ReasonUnauthorized, protocol.ReasonRateLimited}
+	fromHandlers := []protocol.Reason{protocol.ReasonBadParams, protocol.ReasonNotSimulated, protocol.ReasonUnauthorized, protocol.ReasonRateLimited,
+		protocol.ReasonNoSession, protocol.ReasonNotReady} // the flow's, from flowError
 	seen := map[protocol.Reason]bool{}
 	for _, m := range reasonTable {
 		if !slices.Contains(protocol.Reasons(), m.reason) {

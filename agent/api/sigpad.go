@@ -15,6 +15,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/audit"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
+	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
@@ -162,7 +163,13 @@ func (a *API) press(c *rpc.Conn, button string) (any, error) {
 	if a.d.Sigpad == nil {
 		return nil, protocol.Errorf(protocol.ReasonNoCapture, "no signature capture is going on")
 	}
-	if err := a.d.Sigpad.Press(Owner(c), button); err != nil {
+	err := a.d.Sigpad.Press(Owner(c), button)
+	if errors.Is(err, sigpad.ErrNoCapture) && flowAudience(c) != "" {
+		// The kiosk's own page, signing in the application flow: the
+		// capture is the flow's.
+		err = a.d.Sigpad.Press(flow.Owner, button)
+	}
+	if err != nil {
 		return nil, sigpadError(err)
 	}
 	return struct{}{}, nil
@@ -182,7 +189,11 @@ func (a *API) sigpadInput(_ context.Context, c *rpc.Conn, params json.RawMessage
 	if a.d.Sigpad == nil {
 		return nil, protocol.Errorf(protocol.ReasonNoCapture, "no signature capture is going on")
 	}
-	if err := a.d.Sigpad.Input(Owner(c), p.Samples, p.Width, p.Height); err != nil {
+	err := a.d.Sigpad.Input(Owner(c), p.Samples, p.Width, p.Height)
+	if errors.Is(err, sigpad.ErrNoCapture) && flowAudience(c) != "" {
+		err = a.d.Sigpad.Input(flow.Owner, p.Samples, p.Width, p.Height)
+	}
+	if err != nil {
 		return nil, sigpadError(err)
 	}
 	return struct{}{}, nil

@@ -48,6 +48,8 @@ type Config struct {
 	Photo    Photo    `toml:"photo"`
 	Printer  Printer  `toml:"printer"`
 	Sigpad   Sigpad   `toml:"sigpad"`
+	Flow     Flow     `toml:"flow"`
+	Staff    Staff    `toml:"staff"`
 	Log      Log      `toml:"log"`
 	Audit    Audit    `toml:"audit"`
 }
@@ -128,6 +130,21 @@ type Sigpad struct {
 	// Font is a font file for the pad's prompt; empty: the printer's, then
 	// the system's CJK fonts.
 	Font string `toml:"font"`
+}
+
+// Flow is the [flow] table: the application flow.
+type Flow struct {
+	// Mode is "kiosk", "counter" or "field".
+	Mode string `toml:"mode"`
+	// Window is the service window people are sent to.
+	Window string `toml:"window"`
+}
+
+// Staff is the [staff] table: calls for staff.
+type Staff struct {
+	// Webhook is an http(s) URL every staff call is POSTed to; empty for
+	// none.
+	Webhook string `toml:"webhook"`
 }
 
 // Log is the [log] table.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -242,6 +243,26 @@ func settings() []setting {
 				"summary, the signer's name, the buttons); the printer's font and the system's CJK fonts are tried after it",
 		},
 		{
+			key: "flow.mode", flag: "mode", arg: "MODE", def: "kiosk",
+			usage: "run the application flow in `MODE`: kiosk, counter or field",
+			meaning: "who drives the application flow: `kiosk` (self-service), `counter` (a clerk drives it on the PC " +
+				"screen and ticks 已核对本人; the applicant signs on the pad; timeouts doubled) or `field` (a field worker " +
+				"on a home visit; timeouts tripled)",
+			rule: oneOf("kiosk", "counter", "field"),
+		},
+		{
+			key: "flow.window", flag: "window", arg: "N", def: "1",
+			usage:   "send people who need staff to service window `N`",
+			meaning: "the service window people are sent to (「请到 N 号窗口」) when nobody answers a staff call, and on receipts",
+		},
+		{
+			key: "staff.webhook", flag: "staff-webhook", arg: "URL",
+			defDoc:  "none",
+			usage:   "POST every staff call to `URL`",
+			meaning: "an http(s) URL that every staff call is POSTed to as JSON (`{\"reason\", \"step\", \"at\", \"terminal\", \"window\"}`, no personal data), besides the `staff.called` event",
+			rule:    rule{check: checkWebhook},
+		},
+		{
 			key: "log.level", flag: "log-level", arg: "LEVEL", def: "info",
 			usage:   "log at `LEVEL` and above",
 			meaning: "the least important log lines written",
@@ -422,6 +443,19 @@ func checkPort(c *Config, v reflect.Value) string {
 	case c.Simulate && port != "auto" && port != "none":
 		return fmt.Sprintf(`%q cannot be used with simulate = true, whose simulated reader takes its place: `+
 			`use "auto" or "none"`, port)
+	}
+	return ""
+}
+
+// checkWebhook checks staff.webhook: empty, or an http(s) URL.
+func checkWebhook(_ *Config, v reflect.Value) string {
+	s := v.String()
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Sprintf("%q is not an http(s) URL", s)
 	}
 	return ""
 }

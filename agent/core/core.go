@@ -31,6 +31,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
+	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/sim"
@@ -67,6 +68,11 @@ type Core struct {
 	sigpad   *sigpad.Service
 	simPad   *sim.Sigpad
 	evKey    *evidence.Key
+	agentID  string
+	flow     *flow.Engine
+	flowDeps *flow.Deps
+	// printWaiters hands printer job events to the flow's waits.
+	printWaiters *printWaiters
 	fonts    textimage.Chain
 	photo    wlt.Decoder
 	rpc      *rpc.Server
@@ -88,7 +94,7 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Core{cfg: cfg, log: log, ready: make(chan struct{}), devices: &device.Registry{}}
+	c := &Core{cfg: cfg, log: log, ready: make(chan struct{}), devices: &device.Registry{}, printWaiters: &printWaiters{}}
 	defer func() {
 		if err != nil {
 			c.cleanup() // what was built before the failure
@@ -152,13 +158,21 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	if err := c.provisionPrinter(routes); err != nil {
 		return nil, err
 	}
+	if c.agentID, err = os.Hostname(); err != nil || c.agentID == "" {
+		c.agentID = "kiosk-agent"
+	}
 	if err := c.provisionSigpad(); err != nil {
 		return nil, err
 	}
+	c.provisionFlow(c.agentID)
 	pub := c.evKey.Public()
 	deps := api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
 		IDCard: c.reader, Printer: c.printer, Sigpad: c.sigpad, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log,
-		EvidenceKey: &protocol.EvidenceKey{Alg: pub.Alg, KeyID: pub.KeyID, PublicKey: pub.PublicKey}}
+		EvidenceKey: &protocol.EvidenceKey{Alg: pub.Alg, KeyID: pub.KeyID, PublicKey: pub.PublicKey},
+		Flow: c.flow, Terminal: c.agentID, Window: cfg.Flow.Window}
+	if cfg.Staff.Webhook != "" {
+		deps.StaffWebhook = c.staffWebhook(cfg.Staff.Webhook)
+	}
 	if c.simPrint != nil {
 		deps.OnPrinted = func(job string) {
 			go func() {
@@ -171,6 +185,7 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 		}
 	}
 	c.api = api.Register(deps)
+	c.flowDeps.Watch = c.api.FlowInk()
 	sim.Register(c.rpc, c.simRead)
 	sim.RegisterPrinter(c.rpc, c.simPrint)
 	sim.RegisterSigpad(c.rpc, c.simPad, c.sigpad)
@@ -195,10 +210,7 @@ func (c *Core) provisionSigpad() error {
 		c.onCleanup(func() { own.Close() })
 		fonts = own // the configured font first, then the system's
 	}
-	agentID, err := os.Hostname()
-	if err != nil || agentID == "" {
-		agentID = "kiosk-agent"
-	}
+	agentID := c.agentID
 	sc := sigpad.Config{ID: "sigpad0", Model: "signature pad", Port: cfg.Sigpad.Port, Fonts: fonts, Signer: key,
 		Agent: evidence.Agent{ID: agentID, Version: Version}, Backoff: device.Backoff{Initial: time.Second, Max: 10 * time.Second},
 		Log: c.log, Health: c.health}
@@ -264,7 +276,10 @@ func (c *Core) provisionPrinter(routes map[string]http.Handler) error {
 	}
 	c.printer = printer.New(printer.Config{ID: "printer0", Model: "ESC/POS receipt printer (" + prof.Name + ")", Port: port,
 		Open: open, Profile: prof, Baud: baud, Fonts: c.fonts, Backoff: device.Backoff{Initial: time.Second, Max: 10 * time.Second},
-		Log: c.log, Health: c.health}, func(e printer.Event) { c.api.PrinterEvent(e) })
+		Log: c.log, Health: c.health}, func(e printer.Event) {
+		c.printWaiters.event(e)
+		c.api.PrinterEvent(e)
+	})
 	c.devices.Add(c.printer.Device())
 	return nil
 }
@@ -300,7 +315,12 @@ func (c *Core) provisionReader() error {
 		ID: "idcard0", Model: model, Port: port, Open: open, PollInterval: cfg.IDCard.PollInterval.Duration,
 		Backoff: backoff, ReadFingerprints: cfg.IDCard.ReadFingerprints,
 		Log: c.log, Health: c.health,
-	}, func(e idcard.Event) { c.api.ReaderEvent(e) })
+	}, func(e idcard.Event) {
+		if e.Kind == idcard.CardRemoved && c.flow != nil {
+			c.flow.CardRemoved()
+		}
+		c.api.ReaderEvent(e)
+	})
 	c.devices.Add(c.reader.Device())
 	return nil
 }
@@ -405,6 +425,7 @@ func (c *Core) Run(ctx context.Context) error {
 	defer done()
 	srv.Shutdown(shutCtx)
 	c.rpc.CloseAll()
+	c.flow.Close() // a session going on is wiped
 	stopDevices()
 	wg.Wait()
 	c.audit.Append(audit.Record{Event: audit.EventAgentStopped})

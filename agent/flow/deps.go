@@ -157,6 +157,9 @@ type Deps struct {
 	Outbox    Outbox
 	Printer   Printer
 	Staff     Staff
+	// Watch hears the engine's signature captures (the pages mirror the
+	// ink); its nil functions are skipped.
+	Watch sigpad.Listener
 	// Photo decodes a card's WLT photo to PNG; nil: no photo is shown.
 	Photo func(ctx context.Context, wlt []byte) ([]byte, error)
 	// Items describes the items the kiosk offers, in order.

@@ -362,7 +362,11 @@ func (e *Engine) startCaptureLocked(kind string, doc []byte, name string) {
 		Summary: numbered(summary)}, Signer: name, Timeout: sigpad.MaxTimeout, Source: s.source}
 	step := s.step
 	gen := s.gen
-	l := sigpad.Listener{Sample: func(p sigpad.Point) {
+	w := e.deps.Watch
+	l := sigpad.Listener{Started: w.Started, Sample: func(p sigpad.Point) {
+		if w.Sample != nil {
+			w.Sample(p)
+		}
 		if p.SW == 0 {
 			return
 		}
@@ -373,6 +377,9 @@ func (e *Engine) startCaptureLocked(kind string, doc []byte, name string) {
 			e.emitLocked()
 		}
 	}, Pressed: func(b string) {
+		if w.Pressed != nil {
+			w.Pressed(b)
+		}
 		if b != sigpad.ButtonRetry {
 			return
 		}

@@ -42,7 +42,9 @@ export type Reason =
   | 'CANCELLED'
   | 'EMPTY_SIGNATURE'
   | 'NO_CAPTURE'
-  | 'DEVICE_ERROR';
+  | 'DEVICE_ERROR'
+  | 'NO_SESSION'
+  | 'NOT_READY';
 
 /** The names the client gives the standard JSON-RPC errors that carry no reason. */
 export type StandardReason = 'PARSE_ERROR' | 'INVALID_REQUEST' | 'METHOD_NOT_FOUND' | 'INVALID_PARAMS' | 'INTERNAL_ERROR';
@@ -400,6 +402,86 @@ export interface InputParams {
 
 export type CaptureButton = 'confirm' | 'retry' | 'cancel';
 
+/** The steps of the application session. */
+export type FlowStep = 'idle' | 'read_card' | 'confirm_identity' | 'household' | 'precheck' | 'choose_items'
+  | 'sign_commitment' | 'sign_authorization' | 'submit' | 'receipt' | 'take_card' | 'progress';
+
+/** Actions of flow.act (the pages' data-action names). */
+export type FlowAction = 'next' | 'back' | 'extend' | 'cancel' | 'call-staff' | 'cancel-call' | 'dispute' | 'toggle'
+  | 'answer' | 'clear' | 'absent' | 'print' | 'reprint' | 'screen' | 'page' | 'verified';
+
+/** Params of flow.act. */
+export interface FlowActParams {
+  action: FlowAction;
+  /** toggle: the item code */
+  item?: string;
+  /** answer: is a member a close relative of a caseworker or committee member? */
+  relatedToStaff?: boolean;
+  /** page: the household page, from 1 */
+  page?: number;
+}
+
+/** The session's state (flow.state, and the answer of every flow.* call). */
+export interface FlowState {
+  step: FlowStep;
+  kind?: 'apply' | 'progress';
+  mode: 'kiosk' | 'counter' | 'field';
+  /** when the step's time runs out and the warning appears */
+  deadline?: string;
+  /** the "您还在吗？" panel: wiped at until unless extended */
+  warning?: { until: string; seconds: number };
+  view: FlowView;
+}
+
+/** Exactly what the step's screen may show: ID numbers masked, other people's names masked. */
+export interface FlowView {
+  wiped?: boolean;
+  window?: string;
+  staff?: { called: boolean; since: string; busy?: boolean };
+  read?: { reading: boolean; failures: number; problem?: 'replace' | 'reader'; callStaff?: boolean };
+  card?: {
+    type: string; typeName: string; name: string; idMasked: string; sex?: string; birthYear?: string;
+    validUntil: string; expired: boolean; problem?: 'expired' | 'permit'; photo?: string; verified?: boolean;
+  };
+  household?: {
+    status: 'loading' | 'found' | 'none' | 'offline';
+    members?: { relation: string; name: string; age: number; tags?: string[] }[];
+    page?: number; pages?: number; monthlyIncome?: number; disputed?: boolean;
+  };
+  hints?: { item: string; name: string; plain: string; verdict: 'likely' | 'possible'; summary: string; reasons: string[];
+    rules?: { name: string; passed: boolean; detail: string; sample?: boolean; source?: string }[] }[];
+  items?: { item: string; name: string; plain: string; selected: boolean; hinted: boolean }[];
+  chosen?: number;
+  sign?: {
+    document: 'commitment' | 'authorization'; title: string; summary: string[]; items: string[]; date: string;
+    source: 'pad' | 'screen' | ''; capturing: boolean; inked: boolean; problem?: 'empty' | 'pad' | 'document';
+    relatedToStaff: boolean | null;
+    signers: { relation: string; name: string; state: 'signed' | 'pending' | 'absent' | 'current' }[];
+    current: number; done: boolean;
+  };
+  submit?: { items: string[]; signed: string[]; absent?: string[]; submitting: boolean; error?: string };
+  receipt?: {
+    caseNumber: string; items: string[]; deadline: string; queued: boolean;
+    printing: 'printing' | 'printed' | 'failed' | ''; canReprint: boolean;
+    missing?: { item: string; name: string; materials: string[] }[];
+  };
+  progress?: {
+    status: 'loading' | 'found' | 'none' | 'offline'; printing?: string;
+    applications?: { items: string[]; deadline: string; result?: string;
+      stages: { stage: string; name: string; at?: string; reached: boolean; current: boolean }[] }[];
+  };
+  takeCard?: { cardPresent: boolean };
+}
+
+/** Params of staff.called: someone at the kiosk needs staff. */
+export interface StaffCalledEvent {
+  reason: string;
+  step: string;
+  at: string;
+  terminal: string;
+  window?: string;
+}
+
 export interface Methods {
   'agent.hello': { params: HelloParams; result: Hello };
   'devices.list': { params: Empty; result: Device[] };
@@ -419,6 +501,13 @@ export interface Methods {
   'sigpad.input': { params: InputParams; result: Empty };
   'sim.sigpad.sign': { params: { text?: string }; result: Empty };
   'sim.sigpad.button': { params: { button: CaptureButton }; result: Empty };
+  'flow.start': { params: { kind: 'apply' | 'progress' }; result: FlowState };
+  'flow.act': { params: FlowActParams; result: FlowState };
+  'flow.back': { params: Empty; result: FlowState };
+  'flow.extend': { params: Empty; result: FlowState };
+  'flow.cancel': { params: Empty; result: FlowState };
+  'flow.get': { params: Empty; result: FlowState };
+  'staff.call': { params: { reason?: string }; result: Empty };
 }
 
 /** A method name. */
@@ -435,6 +524,8 @@ export interface Events {
   'sigpad.started': StartedEvent;
   'sigpad.sample': { samples: SigpadSample[] };
   'sigpad.pressed': { button: CaptureButton };
+  'flow.state': FlowState;
+  'staff.called': StaffCalledEvent;
 }
 
 /** An event name. */

@@ -236,6 +236,24 @@ func (s *Service) Status(ctx context.Context) (escpos.Status, error) {
 }
 
 // remember keeps j, forgetting the oldest finished jobs beyond keepJobs.
+// JobStatus is a job's state and, when it failed, why.
+type JobStatus struct {
+	State State
+	Err   error
+}
+
+// Job returns a job's status; ok is false for a job the service does not
+// keep (never queued, or long done).
+func (s *Service) Job(id string) (st JobStatus, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := s.jobs[id]
+	if j == nil {
+		return JobStatus{}, false
+	}
+	return JobStatus{State: j.state, Err: j.err}, true
+}
+
 func (s *Service) remember(j *Job) {
 	s.jobs[j.ID] = j
 	s.order = append(s.order, j.ID)

@@ -48,6 +48,14 @@ var methodSummary = map[string]string{
 	protocol.MethodSimSigpadSign: "Makes the simulated pad write `text` (default the signer's name) with handwriting-like strokes at 200 " +
 		"reports a second. Only with `--simulate`.",
 	protocol.MethodSimSigpadBtn: "Taps a button drawn on the simulated pad's screen. Only with `--simulate`.",
+	protocol.MethodFlowStart: "Starts the application session (\"apply\") or a progress query (\"progress\"), ending any session going on. " +
+		"Own pages and native clients only.",
+	protocol.MethodFlowAct:    "An action of the page on the current step: next, back, extend, cancel, call-staff, toggle {item}, answer {relatedToStaff}, …",
+	protocol.MethodFlowBack:   "Goes back a step (on read_card, confirm_identity and progress: ends the session and wipes it).",
+	protocol.MethodFlowExtend: "需要更多时间: the step's time starts again and the warning goes away.",
+	protocol.MethodFlowCancel: "结束办理: ends the session and wipes every personal datum of it.",
+	protocol.MethodFlowGet:    "The session's state now (a page that reloads carries on from here).",
+	protocol.MethodStaffCall:  "Calls staff from the kiosk: staff.called goes to every client and to the configured webhook.",
 	protocol.MethodSimPrinter: "Changes the virtual printer's condition: paper out, a new roll, the roll ending after some rows, " +
 		"the cover. Only with `--simulate`.",
 }
@@ -61,6 +69,8 @@ var eventSummary = map[string]string{
 	protocol.EventSigpadStarted:  "A capture is ready for the signer (the prompt is on the pad), to the client that holds it: where, on what, the ink's range.",
 	protocol.EventSigpadSample:   "Live ink of a capture, to the client that holds it: samples in pad units and normalised to 0..1.",
 	protocol.EventSigpadPressed:  "A button was pressed on the pad during a capture, to the client that holds it.",
+	protocol.EventFlowState:      "The application session's state, after every change, to own pages and native clients.",
+	protocol.EventStaffCalled:    "Someone at the kiosk needs staff (no personal data): for the counter page.",
 	protocol.EventPrinterJob:     "A print job's state changed: queued, printing, done, or failed with a reason (resumable after PAPER_OUT).",
 }
 

@@ -1,0 +1,151 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/agent/device"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/agent/flow"
+	samv "github.com/kiosk-agent/kiosk-agent/drivers/idcard"
+	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
+	"github.com/kiosk-agent/kiosk-agent/protocol"
+)
+
+// provisionFlow builds the application flow over the devices.
+func (c *Core) provisionFlow(agentID string) {
+	deps := flow.Deps{Signer: c.sigpad, Photo: c.photo.Decode}
+	if c.reader != nil {
+		deps.Reader = flowReader{c.reader}
+	}
+	if c.printer != nil {
+		deps.Printer = &flowPrinter{svc: c.printer, waiters: c.printWaiters}
+	}
+	// The API is registered after the engine: these reach it then.
+	deps.Staff = staffFunc(func(reason string, step flow.Step) {
+		if c.api != nil {
+			c.api.StaffCalled(reason, step)
+		}
+	})
+	c.flow = flow.New(flow.Config{Mode: c.cfg.Flow.Mode, Window: c.cfg.Flow.Window, Terminal: agentID, Log: c.log}, deps)
+	c.flowDeps = &deps
+}
+
+type staffFunc func(reason string, step flow.Step)
+
+func (f staffFunc) Call(reason string, step flow.Step) { f(reason, step) }
+
+// flowReader reads cards for the flow, in its words.
+type flowReader struct{ svc *idcard.Service }
+
+func (r flowReader) Read(ctx context.Context, timeout time.Duration) (*samv.Card, error) {
+	card, err := r.svc.Read(ctx, idcard.ReadOptions{Timeout: timeout})
+	switch {
+	case err == nil:
+		return card, nil
+	case errors.Is(err, idcard.ErrNoCard):
+		return nil, fmt.Errorf("%w: %v", flow.ErrNoCard, err)
+	case errors.Is(err, idcard.ErrReplace), errors.Is(err, idcard.ErrReadFailed):
+		return nil, fmt.Errorf("%w: %v", flow.ErrReplace, err)
+	case errors.Is(err, device.ErrNotFound), errors.Is(err, device.ErrDisconnected), errors.Is(err, device.ErrBusy):
+		return nil, fmt.Errorf("%w: %v", flow.ErrNoDevice, err)
+	}
+	return nil, err
+}
+
+// printWaiters lets the flow wait for its print jobs: the printer's job
+// events are handed to whoever waits for that job.
+type printWaiters struct {
+	mu sync.Mutex
+	m  map[string]chan printer.Event
+}
+
+func (w *printWaiters) add(id string) chan printer.Event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[string]chan printer.Event{}
+	}
+	ch := make(chan printer.Event, 8)
+	w.m[id] = ch
+	return ch
+}
+
+func (w *printWaiters) remove(id string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, id)
+}
+
+// event hands a job event on (from the printer's goroutine; never blocks).
+func (w *printWaiters) event(e printer.Event) {
+	w.mu.Lock()
+	ch := w.m[e.JobID]
+	w.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+// flowPrinter prints the flow's receipts and waits for them.
+type flowPrinter struct {
+	svc     *printer.Service
+	waiters *printWaiters
+}
+
+func (p *flowPrinter) Print(ctx context.Context, r escpos.Receipt) error {
+	// The job's id is known only once it is queued: queue, then listen;
+	// events that came in between are caught by asking for its state
+	// (done ones are remembered by the service).
+	id, err := p.svc.Print(r, 1)
+	if err != nil {
+		return err
+	}
+	ch := p.waiters.add(id)
+	defer p.waiters.remove(id)
+	for {
+		if st, ok := p.svc.Job(id); ok {
+			switch st.State {
+			case printer.Done:
+				return nil
+			case printer.Failed:
+				return st.Err
+			}
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// staffWebhook POSTs staff calls to url, one at a time, without holding
+// anyone up; failures are logged.
+func (c *Core) staffWebhook(url string) func(protocol.StaffCalledEvent) {
+	client := &http.Client{Timeout: 5 * time.Second}
+	return func(ev protocol.StaffCalledEvent) {
+		go func() {
+			body, _ := json.Marshal(ev)
+			resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+			if err != nil {
+				c.log.Warn("staff webhook not reached", "err", err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode >= 300 {
+				c.log.Warn("staff webhook refused the call", "status", resp.StatusCode)
+			}
+		}()
+	}
+}
