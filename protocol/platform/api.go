@@ -77,7 +77,6 @@ const (
 	CodeDigestMismatch      = "digest_mismatch"        // 400, permanent: evidence bytes do not hash to the URL's sha256
 	CodeHouseholdNotFound   = "household_not_found"    // 404, permanent: no household record for that ID number or household ID
 	CodeIdempotencyConflict = "idempotency_conflict"   // 409, permanent: the key was used for a different application
-	CodeEvidenceConflict    = "evidence_conflict"      // 409, permanent: the same evidence was stored with another content type
 	CodeTooLarge            = "too_large"              // 413, permanent
 	CodeUnsupportedMedia    = "unsupported_media_type" // 415, permanent
 	CodePrecheckUnavailable = "precheck_unavailable"   // 501, permanent: this platform does not pre-check
