@@ -1,0 +1,123 @@
+package outbox
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// KeyFile is the name of the outbox's key file in the state directory.
+const KeyFile = "outbox-key"
+
+// keyHeader starts the key file's (unprotected) content; the key follows
+// in standard base64 and a newline.
+const keyHeader = "kiosk-agent outbox key v1\n"
+
+// keySize is the AES-256 key size.
+const keySize = 32
+
+// loadKey reads the key file at path; an error wrapping fs.ErrNotExist if
+// there is none.
+func loadKey(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: reading the key: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("outbox: reading the key: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrKeyInvalid, path)
+	}
+	if err := checkPrivate(path, fi); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: reading the key: %w", err)
+	}
+	plain, err := unprotect(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v; the items queued under it cannot be read without it: "+
+			"restore the file from where it was, do not delete it", ErrKeyInvalid, path, err)
+	}
+	return parseKey(path, plain)
+}
+
+// parseKey checks and decodes the key file's unprotected content.
+func parseKey(path string, plain []byte) ([]byte, error) {
+	rest, ok := bytes.CutPrefix(plain, []byte(keyHeader))
+	if !ok {
+		return nil, fmt.Errorf("%w: %s does not start with %q; the items queued under the key cannot be read without it: "+
+			"restore the file from where it was, do not delete it", ErrKeyInvalid, path, keyHeader[:len(keyHeader)-1])
+	}
+	key, err := base64.StdEncoding.DecodeString(string(bytes.TrimRight(rest, "\r\n")))
+	if err != nil || len(key) != keySize {
+		return nil, fmt.Errorf("%w: %s holds no %d-byte key in base64; the items queued under the key cannot be read without it: "+
+			"restore the file from where it was, do not delete it", ErrKeyInvalid, path, keySize)
+	}
+	return key, nil
+}
+
+// createKey makes a new random key and writes it to path, which must not
+// exist: a temporary file (0600) is written, flushed, then linked to path,
+// which fails if another process made the key meanwhile — then that key
+// is read and used. On a file system without hard links the file is
+// renamed into place instead, after checking that the name is free.
+func createKey(dir, path string) ([]byte, error) {
+	key := make([]byte, keySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("outbox: making a key: %w", err)
+	}
+	data, err := protect([]byte(keyHeader + base64.StdEncoding.EncodeToString(key) + "\n"))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: protecting the key: %w", err)
+	}
+	if err := createExclusive(dir, path, data); errors.Is(err, fs.ErrExist) {
+		return loadKey(path)
+	} else if err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// createExclusive writes data to a new file at path, atomically and
+// durably, and fails with fs.ErrExist if path exists.
+func createExclusive(dir, path string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("outbox: writing %s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		// No hard links here: rename, if the name is still free.
+		if _, serr := os.Lstat(path); serr == nil {
+			return fs.ErrExist
+		}
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("outbox: writing %s: %w", path, err)
+		}
+	}
+	return syncDir(dir)
+}
