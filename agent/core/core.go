@@ -73,11 +73,11 @@ type Core struct {
 	flowDeps *flow.Deps
 	// printWaiters hands printer job events to the flow's waits.
 	printWaiters *printWaiters
-	fonts    textimage.Chain
-	photo    wlt.Decoder
-	rpc      *rpc.Server
-	web      *web.Server
-	api      *api.API
+	fonts        textimage.Chain
+	photo        wlt.Decoder
+	rpc          *rpc.Server
+	web          *web.Server
+	api          *api.API
 
 	ready chan struct{}
 	mu    sync.Mutex
@@ -169,7 +169,7 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	deps := api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
 		IDCard: c.reader, Printer: c.printer, Sigpad: c.sigpad, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log,
 		EvidenceKey: &protocol.EvidenceKey{Alg: pub.Alg, KeyID: pub.KeyID, PublicKey: pub.PublicKey},
-		Flow: c.flow, Terminal: c.agentID, Window: cfg.Flow.Window}
+		Flow:        c.flow, Terminal: c.agentID, Window: cfg.Flow.Window}
 	if cfg.Staff.Webhook != "" {
 		deps.StaffWebhook = c.staffWebhook(cfg.Staff.Webhook)
 	}
