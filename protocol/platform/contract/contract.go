@@ -388,7 +388,9 @@ func collect(e *jsonschema.ValidationError, out *[]string) {
 	case *kind.Required:
 		what += " " + strings.Join(k.Missing, ",")
 	case *kind.AdditionalProperties:
-		what += " " + strings.Join(k.Properties, ",")
+		// Not their names: an unknown key may be anything, an ID
+		// number too.
+		what += " (" + strconv.Itoa(len(k.Properties)) + " unknown)"
 	case *kind.Type:
 		what += " (want " + strings.Join(k.Want, " or ") + ", have " + k.Got + ")"
 	}
