@@ -50,6 +50,9 @@ type Config struct {
 	Sigpad   Sigpad   `toml:"sigpad"`
 	Flow     Flow     `toml:"flow"`
 	Staff    Staff    `toml:"staff"`
+	Platform Platform `toml:"platform"`
+	Precheck Precheck `toml:"precheck"`
+	Outbox   Outbox   `toml:"outbox"`
 	Log      Log      `toml:"log"`
 	Audit    Audit    `toml:"audit"`
 }
@@ -145,6 +148,38 @@ type Staff struct {
 	// Webhook is an http(s) URL every staff call is POSTed to; empty for
 	// none.
 	Webhook string `toml:"webhook"`
+}
+
+// Platform is the [platform] table: the social-assistance data platform
+// the kiosk looks households up on and submits applications to.
+type Platform struct {
+	// URL is the platform's address (https://host[:port][/prefix]; http://
+	// to a loopback address only). Empty: the embedded demo platform, a
+	// database in the state directory.
+	URL string `toml:"url"`
+	// CA is a PEM file of the CA certificates that may sign the
+	// platform's certificate; empty: the system's roots.
+	CA string `toml:"ca"`
+	// Cert and Key are the kiosk's client certificate and its key (PEM)
+	// for mutual TLS; both or neither.
+	Cert string `toml:"cert"`
+	Key  string `toml:"key"`
+	// Timeout bounds one request to the platform.
+	Timeout Duration `toml:"timeout"`
+}
+
+// Precheck is the [precheck] table: the eligibility pre-check.
+type Precheck struct {
+	// Rules is the rules file (TOML); empty: the embedded rules.
+	Rules string `toml:"rules"`
+}
+
+// Outbox is the [outbox] table: the durable queue of submissions.
+type Outbox struct {
+	// Retention is how long a delivered item's record is kept (its
+	// content is wiped at delivery), so that a late retry of its
+	// idempotency key is still recognised.
+	Retention Duration `toml:"retention"`
 }
 
 // Log is the [log] table.

@@ -53,7 +53,8 @@ func settings() []setting {
 				"or `~/.local/state/kiosk-agent`; `%ProgramData%\\kiosk-agent` on Windows",
 			usage: "keep what the agent remembers in `DIR` (default: per system)",
 			meaning: "where the agent keeps what it remembers: the reader's port (`discover.json`), the pairings, " +
-				"the audit log and the single-instance lock",
+				"the audit log, the outbox of submissions (`outbox.db`, encrypted with the key in `outbox-key`), the " +
+				"embedded demo platform (`platform-demo/`) and the single-instance lock",
 			rule: rule{check: func(_ *Config, v reflect.Value) string {
 				if v.String() == "" {
 					return "is empty: name a directory"
@@ -261,6 +262,59 @@ func settings() []setting {
 			usage:   "POST every staff call to `URL`",
 			meaning: "an http(s) URL that every staff call is POSTed to as JSON (`{\"reason\", \"step\", \"at\", \"terminal\", \"window\"}`, no personal data), besides the `staff.called` event",
 			rule:    rule{check: checkWebhook},
+		},
+		{
+			key: "platform.url", flag: "platform", arg: "URL",
+			defDoc: "the embedded demo platform",
+			usage:  "use the social-assistance platform at `URL` (https://HOST[:PORT][/PREFIX]; empty: the embedded demo platform)",
+			meaning: "the social-assistance data platform the kiosk looks households up on, asks for progress and submits " +
+				"applications to: `https://HOST[:PORT][/PREFIX]` (`http://` only to a loopback address, such as a " +
+				"`kiosk-agent platform-demo` on this machine). Empty: the embedded demo platform, a database of " +
+				"fictional households in `<stateDir>/platform-demo/`",
+			rule: rule{check: checkPlatformURL},
+		},
+		{
+			key: "platform.ca", flag: "platform-ca", arg: "PATH",
+			defDoc:  "the system's roots",
+			usage:   "trust the CA certificates in the PEM file at `PATH` for the platform",
+			meaning: "a PEM file of the CA certificates that may sign the platform's certificate (only with an `https://` `platform.url`)",
+			rule:    rule{check: checkPlatformCA},
+		},
+		{
+			key: "platform.cert", flag: "platform-cert", arg: "PATH",
+			defDoc:  "none",
+			usage:   "present the client certificate in the PEM file at `PATH` to the platform",
+			meaning: "the kiosk's client certificate (PEM) for mutual TLS with the platform; needs `platform.key`",
+			rule:    rule{check: checkPlatformCert},
+		},
+		{
+			key: "platform.key", flag: "platform-key", arg: "PATH",
+			defDoc:  "none",
+			usage:   "the private key of the client certificate, a PEM file at `PATH`",
+			meaning: "the private key (PEM) of `platform.cert`; keep it readable by the agent only",
+			rule:    rule{check: checkPlatformKey},
+		},
+		{
+			key: "platform.timeout", flag: "platform-timeout", arg: "DUR", def: "15s",
+			usage:   "give up one request to the platform after `DUR`",
+			meaning: "how long one request to the platform may take; a look-up is tried again with back-off within the flow's own wait, a submission is kept in the outbox and sent again later",
+			rule:    durationRange(time.Second, 5*time.Minute, ""),
+		},
+		{
+			key: "precheck.rules", flag: "precheck-rules", arg: "PATH",
+			defDoc: "the embedded rules (滕州市, sample figures marked)",
+			usage:  "pre-check households with the rules file at `PATH` (TOML; empty: the embedded rules)",
+			meaning: "the eligibility pre-check's rules file: the standards by region, urban/rural, item and date, each with " +
+				"its source (strictly decoded; `config check` reports its problems with their lines). Empty: the " +
+				"embedded rules for 滕州市, whose unknown local figures are marked as samples",
+			rule: rule{check: checkPrecheckRules},
+		},
+		{
+			key: "outbox.retention", flag: "outbox-retention", arg: "DUR", def: "168h",
+			usage: "keep the record of a delivered submission for `DUR`",
+			meaning: "how long the outbox keeps the record of a delivered submission (its content is wiped on delivery; " +
+				"the record makes a late retry of the same idempotency key a no-op). Undelivered submissions are never dropped",
+			rule: durationRange(time.Minute, 366*24*time.Hour, ""),
 		},
 		{
 			key: "log.level", flag: "log-level", arg: "LEVEL", def: "info",
