@@ -157,6 +157,9 @@ type Deps struct {
 	Outbox    Outbox
 	Printer   Printer
 	Staff     Staff
+	// Workers checks field workers' card and PIN (field mode); nil: no
+	// worker can unlock.
+	Workers Workers
 	// Watch hears the engine's signature captures (the pages mirror the
 	// ink); its nil functions are skipped.
 	Watch sigpad.Listener

@@ -103,6 +103,8 @@ var kioskTimeouts = map[Step]time.Duration{
 	StepReceipt:           60 * time.Second,
 	StepTakeCard:          30 * time.Second,
 	StepProgress:          120 * time.Second,
+	StepUnlock:            60 * time.Second,
+	StepHomeVisit:         300 * time.Second,
 }
 
 // Fixed times of the cross-cutting states.
@@ -144,6 +146,13 @@ type Engine struct {
 	idleT   Timer    // ends the wiped notice
 	onState []func(State)
 	last    State
+
+	// Field mode: the unlocked worker, wrong PINs in a row, the lockout,
+	// and the idle lock's timer.
+	worker       *worker
+	pinFails     int
+	pinLockUntil time.Time
+	lockT        Timer
 }
 
 // New returns an engine in the idle step.
@@ -216,11 +225,19 @@ func (e *Engine) Start(kind string) (State, error) {
 		e.wipeLocked("restart", false)
 	}
 	e.stopIdleTimer()
+	if e.lockT != nil {
+		e.lockT.Stop()
+		e.lockT = nil
+	}
 	e.wiped = false
 	e.gen++
 	ctx, cancel := context.WithCancel(context.Background())
 	e.s = &session{gen: e.gen, kind: kind, ctx: ctx, cancel: cancel, started: e.cfg.Clock.Now()}
-	e.enterLocked(StepReadCard)
+	if e.needsUnlock() {
+		e.enterLocked(StepUnlock)
+	} else {
+		e.enterLocked(StepReadCard)
+	}
 	return e.stateLocked(), nil
 }
 
@@ -242,6 +259,14 @@ func (e *Engine) Close() {
 		e.wipeLocked("agent stopping", false)
 	}
 	e.stopIdleTimer()
+	if e.lockT != nil {
+		e.lockT.Stop()
+		e.lockT = nil
+	}
+	if e.worker != nil {
+		*e.worker = worker{}
+		e.worker = nil
+	}
 }
 
 func (e *Engine) stopIdleTimer() {
@@ -264,6 +289,7 @@ func (e *Engine) wipeLocked(why string, notice bool) {
 	e.log.Info("flow session ended and wiped", "why", why)
 	e.wiped = notice
 	e.stopIdleTimer()
+	e.armIdleLockLocked()
 	if notice {
 		gen := e.gen
 		e.idleT = e.cfg.Clock.AfterFunc(WipedTime, func() {

@@ -75,6 +75,14 @@ type session struct {
 	// take_card
 	cardPresent  bool
 	cardLeftSent bool
+
+	// field: unlock (the worker's card is s.card until the PIN holds),
+	// home_visit
+	unlockProblem string
+	checking      bool
+	visitNotes    string
+	visitDoc      []byte
+	visitSig      *signature
 }
 
 // signature is one signature taken.
@@ -144,6 +152,13 @@ func (s *session) wipe() {
 	s.signers = nil
 	s.submitted = nil
 	s.progress = nil
+	s.visitNotes = ""
+	clear(s.visitDoc)
+	s.visitDoc = nil
+	if s.visitSig != nil {
+		s.visitSig.wipe()
+	}
+	s.visitSig = nil
 }
 
 func (g *signature) wipe() {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
@@ -39,6 +40,14 @@ func (e *Engine) enterLocked(st Step) {
 	case StepReadCard:
 		s.readProblem, s.problem = "", ""
 		e.startReadLocked()
+	case StepUnlock:
+		s.unlockProblem = ""
+		e.startReadLocked()
+	case StepHomeVisit:
+		e.defaultSourceLocked()
+		if s.visitNotes != "" && s.visitSig == nil {
+			e.startVisitCaptureLocked()
+		}
 	case StepHousehold:
 		if s.hhStatus == "" || s.hhStatus == "offline" {
 			e.startHouseholdLocked()
@@ -62,12 +71,7 @@ func (e *Engine) enterLocked(st Step) {
 			}
 		}
 	case StepSignCommitment:
-		if s.source == "" {
-			s.source = "screen"
-			if e.deps.Signer != nil && e.deps.Signer.HasPad() {
-				s.source = "pad"
-			}
-		}
+		e.defaultSourceLocked()
 		if s.related != nil && s.commitment == nil {
 			e.startCommitmentLocked()
 		}
@@ -78,6 +82,10 @@ func (e *Engine) enterLocked(st Step) {
 		}
 		e.startAuthorizationLocked()
 	case StepReceipt:
+		if e.cfg.Mode == ModeField {
+			s.printing = "none" // no printer on a home visit: the number is read out (§4.10)
+			break
+		}
 		e.startPrintLocked(e.receiptFor(s))
 	case StepTakeCard:
 		e.checkCardLocked()
@@ -85,6 +93,27 @@ func (e *Engine) enterLocked(st Step) {
 		e.startProgressLocked()
 	}
 	e.emitLocked()
+}
+
+// defaultSourceLocked picks where signatures are taken: the pad when
+// there is one, else the screen.
+func (e *Engine) defaultSourceLocked() {
+	s := e.s
+	if s.source == "" {
+		s.source = "screen"
+		if e.deps.Signer != nil && e.deps.Signer.HasPad() {
+			s.source = "pad"
+		}
+	}
+}
+
+// afterAuthorization is the step after everyone has signed the
+// authorization: the visit record in field mode, else submit.
+func (e *Engine) afterAuthorization() Step {
+	if e.cfg.Mode == ModeField {
+		return StepHomeVisit
+	}
+	return StepSubmit
 }
 
 // armLocked starts the step's timer afresh.
@@ -173,11 +202,12 @@ func (e *Engine) startReadLocked() {
 		return
 	}
 	s.reading = true
-	wait := e.timeout(StepReadCard) + WarningTime
-	e.async(StepReadCard, func(ctx context.Context) func(*session) {
+	step := s.step
+	wait := e.timeout(step) + WarningTime
+	e.async(step, func(ctx context.Context) func(*session) {
 		card, err := e.deps.Reader.Read(ctx, wait)
 		var photo []byte
-		if err == nil && e.deps.Photo != nil && len(card.Photo) > 0 {
+		if err == nil && step == StepReadCard && e.deps.Photo != nil && len(card.Photo) > 0 {
 			pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 			photo, _ = e.deps.Photo(pctx, card.Photo)
 			cancel()
@@ -185,6 +215,15 @@ func (e *Engine) startReadLocked() {
 		return func(s *session) {
 			s.reading = false
 			switch {
+			case err == nil && step == StepUnlock:
+				s.card = card
+				e.workerCardReadLocked()
+			case err == nil && e.worker != nil && card.IDNumber == e.worker.idNumber:
+				// The worker's own card, still on the reader: wait for
+				// the applicant's.
+				card.Wipe()
+				s.readProblem = "worker_card"
+				e.retryReadLocked()
 			case err == nil:
 				s.card, s.photoPNG = card, trimPNG(photo)
 				e.cardReadLocked()
@@ -206,11 +245,11 @@ func (e *Engine) startReadLocked() {
 // retryReadLocked reads again after a pause.
 func (e *Engine) retryReadLocked() {
 	s := e.s
-	gen := s.gen
+	gen, step := s.gen, s.step
 	e.cfg.Clock.AfterFunc(readRetry, func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if e.s != nil && e.s.gen == gen && e.s.step == StepReadCard && e.s.problem == "" {
+		if e.s != nil && e.s.gen == gen && e.s.step == step && e.s.problem == "" && e.s.card == nil {
 			e.startReadLocked()
 			e.emitLocked()
 		}
@@ -355,8 +394,11 @@ func (e *Engine) startCaptureLocked(kind string, doc []byte, name string) {
 	s.sign = c
 	sum := sha256.Sum256(doc)
 	summary := CommitmentSummary
-	if kind == DocAuthorization {
+	switch kind {
+	case DocAuthorization:
 		summary = AuthorizationSummary
+	case DocVisit:
+		summary = strings.Split(s.visitNotes, "\n")
 	}
 	req := sigpad.Request{Owner: Owner, Document: sigpad.Document{Title: DocTitles[kind], SHA256: hex.EncodeToString(sum[:]),
 		Summary: numbered(summary)}, Signer: name, Timeout: sigpad.MaxTimeout, Source: s.source}
@@ -427,16 +469,21 @@ func (e *Engine) captureEndedLocked(kind string, b evidence.Bundle, raw []byte, 
 		sum := sha256.Sum256(raw)
 		sig := &signature{bundle: raw, sha: hex.EncodeToString(sum[:]), png: b.Manifest.PNG, at: b.Manifest.CapturedAt}
 		s.signProblem = ""
-		if kind == DocCommitment {
+		switch kind {
+		case DocCommitment:
 			s.commitment = sig
 			e.enterLocked(StepSignAuthorization)
+			return
+		case DocVisit:
+			s.visitSig = sig
+			e.enterLocked(StepSubmit)
 			return
 		}
 		s.signers[s.cur].sig = sig
 		s.cur++
 		e.startAuthorizationLocked()
 		if s.cur >= len(s.signers) {
-			e.enterLocked(StepSubmit)
+			e.enterLocked(e.afterAuthorization())
 		}
 		return
 	case errors.Is(err, sigpad.ErrEmptySignature):
@@ -466,6 +513,10 @@ func (e *Engine) restartCaptureLocked() {
 		}
 	case StepSignAuthorization:
 		e.startAuthorizationLocked()
+	case StepHomeVisit:
+		if s.visitNotes != "" && s.visitSig == nil {
+			e.startVisitCaptureLocked()
+		}
 	}
 }
 
@@ -550,6 +601,12 @@ func (e *Engine) submitLocked() {
 	if s.disputed {
 		app.Notes = "申请人认为平台登记的家庭信息有不对的地方，请核实。"
 	}
+	var visitEv []Evidence
+	if g := s.visitSig; g != nil && e.worker != nil {
+		app.Notes = strings.TrimSpace("入户记录：" + s.visitNotes + "\n" + app.Notes)
+		app.Signatures = append(app.Signatures, platform.SignatureRef{Document: DocVisit, Name: e.worker.name, BundleSHA256: g.sha})
+		visitEv = []Evidence{{ContentType: "application/json", Body: bytes.Clone(g.bundle)}, {ContentType: "application/json", Body: bytes.Clone(s.visitDoc)}}
+	}
 	var commitSigned []SignedBy
 	var authSigned []SignedBy
 	var ev []Evidence
@@ -568,6 +625,7 @@ func (e *Engine) submitLocked() {
 			app.Absent = append(app.Absent, g.memberID)
 		}
 	}
+	ev = append(ev, visitEv...)
 	commitDoc := e.docData(s, DocCommitment, commitSigned)
 	authDoc := e.docData(s, DocAuthorization, authSigned)
 	e.async(StepSubmit, func(ctx context.Context) func(*session) {
@@ -650,13 +708,19 @@ func (e *Engine) Act(action string, params json.RawMessage) (State, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.s
+	if action == ActLock && e.cfg.Mode == ModeField {
+		e.lockLocked("locked")
+		return e.stateLocked(), nil
+	}
 	if s == nil {
 		return e.stateLocked(), &Error{Kind: ErrNoSession, Msg: "start a session with flow.start"}
 	}
 	var p struct {
-		Item           string `json:"item"`
-		RelatedToStaff *bool  `json:"relatedToStaff"`
-		Page           int    `json:"page"`
+		Item           string  `json:"item"`
+		RelatedToStaff *bool   `json:"relatedToStaff"`
+		Page           int     `json:"page"`
+		PIN            string  `json:"pin"`
+		Notes          *string `json:"notes"`
 	}
 	if len(params) > 0 && string(params) != "null" {
 		dec := json.NewDecoder(bytes.NewReader(params))
@@ -680,6 +744,14 @@ func (e *Engine) Act(action string, params json.RawMessage) (State, error) {
 		err = e.nextLocked()
 	case ActBack:
 		err = e.backLocked()
+	case ActPIN:
+		err = e.pinLocked(p.PIN)
+	case ActNotes:
+		if p.Notes == nil {
+			err = errorsf(ErrBadAction, "notes: missing")
+			break
+		}
+		err = e.notesLocked(*p.Notes)
 	default:
 		err = e.stepActionLocked(action, p.Item, p.RelatedToStaff, p.Page)
 	}
@@ -734,6 +806,17 @@ func (e *Engine) nextLocked() error {
 		return e.confirmLocked()
 	case StepSignAuthorization:
 		if s.cur >= len(s.signers) {
+			e.enterLocked(e.afterAuthorization())
+			return nil
+		}
+		return e.confirmLocked()
+	case StepUnlock:
+		return errorsf(ErrNotReady, "the worker's card and PIN first")
+	case StepHomeVisit:
+		if s.visitNotes == "" {
+			return errorsf(ErrNotReady, "write the visit notes first")
+		}
+		if s.visitSig != nil {
 			e.enterLocked(StepSubmit)
 			return nil
 		}
@@ -765,8 +848,14 @@ func (e *Engine) confirmLocked() error {
 func (e *Engine) backLocked() error {
 	s := e.s
 	switch s.step {
-	case StepReadCard, StepConfirmIdentity, StepProgress:
+	case StepReadCard, StepConfirmIdentity, StepProgress, StepUnlock:
 		e.wipeLocked("back", true) // 「不是我」 wipes
+	case StepHomeVisit:
+		if s.sign != nil {
+			s.sign.cancel()
+			s.sign = nil
+		}
+		e.enterLocked(StepSignAuthorization)
 	case StepHousehold:
 		e.enterLocked(StepConfirmIdentity)
 	case StepPrecheck:
@@ -786,6 +875,10 @@ func (e *Engine) backLocked() error {
 	case StepSubmit:
 		if s.submitting {
 			return errorsf(ErrNotReady, "submitting")
+		}
+		if e.cfg.Mode == ModeField {
+			e.enterLocked(StepHomeVisit)
+			break
 		}
 		e.enterLocked(StepSignAuthorization)
 	case StepReceipt, StepTakeCard:
@@ -816,6 +909,12 @@ func (e *Engine) dropSignaturesLocked() {
 	clear(s.authDoc)
 	s.commitDoc, s.authDoc = nil, nil
 	s.signProblem = ""
+	if s.visitSig != nil { // the record names the items and household
+		s.visitSig.wipe()
+		s.visitSig = nil
+	}
+	clear(s.visitDoc)
+	s.visitDoc = nil
 }
 
 func (e *Engine) stepActionLocked(action, item string, related *bool, page int) error {
@@ -872,7 +971,7 @@ func (e *Engine) stepActionLocked(action, item string, related *bool, page int) 
 		s.sign.inked = false
 		return e.deps.Signer.Press(Owner, sigpad.ButtonRetry)
 	case ActScreenSign:
-		if s.step != StepSignCommitment && s.step != StepSignAuthorization {
+		if s.step != StepSignCommitment && s.step != StepSignAuthorization && s.step != StepHomeVisit {
 			return bad()
 		}
 		s.source = "screen"
@@ -889,7 +988,7 @@ func (e *Engine) stepActionLocked(action, item string, related *bool, page int) 
 		s.cur++
 		e.startAuthorizationLocked()
 		if s.cur >= len(s.signers) {
-			e.enterLocked(StepSubmit)
+			e.enterLocked(e.afterAuthorization())
 		}
 	case ActPrint:
 		if s.step != StepProgress || s.printing == "printing" {

@@ -54,6 +54,13 @@ type View struct {
 	Receipt   *ReceiptView   `json:"receipt,omitempty"`
 	Progress  *ProgressView  `json:"progress,omitempty"`
 	TakeCard  *TakeCardView  `json:"takeCard,omitempty"`
+
+	// Field mode: Locked while nobody is unlocked (idle: 「请工作人员刷证
+	// 解锁」); Worker is the unlocked worker, masked.
+	Locked    bool           `json:"locked,omitempty"`
+	Worker    string         `json:"worker,omitempty"`
+	Unlock    *UnlockView    `json:"unlock,omitempty"`
+	HomeVisit *HomeVisitView `json:"homeVisit,omitempty"`
 }
 
 // StaffView is a call for staff.
@@ -331,6 +338,12 @@ func expired(s string, now time.Time) bool {
 func (e *Engine) stateLocked() State {
 	st := State{Step: StepIdle, Mode: e.cfg.Mode}
 	st.View.Window = e.cfg.Window
+	if e.cfg.Mode == ModeField {
+		st.View.Locked = e.worker == nil
+		if e.worker != nil {
+			st.View.Worker = MaskName(e.worker.name)
+		}
+	}
 	s := e.s
 	if s == nil {
 		st.View.Wiped = e.wiped
@@ -372,6 +385,10 @@ func (e *Engine) stateLocked() State {
 		v.Progress = e.progressView(s)
 	case StepTakeCard:
 		v.TakeCard = &TakeCardView{CardPresent: s.cardPresent}
+	case StepUnlock:
+		v.Unlock = e.unlockView(s)
+	case StepHomeVisit:
+		v.HomeVisit = e.homeVisitView(s, now)
 	}
 	return st
 }
@@ -557,7 +574,7 @@ var (
 		"不能签字的家人，由监护人代签。",
 	}
 	// DocTitles are the documents' titles.
-	DocTitles = map[string]string{DocCommitment: "诚信承诺书", DocAuthorization: "家庭经济状况核对授权书"}
+	DocTitles = map[string]string{DocCommitment: "诚信承诺书", DocAuthorization: "家庭经济状况核对授权书", DocVisit: "入户调查记录"}
 )
 
 func (e *Engine) signView(s *session, now time.Time) *SignView {

@@ -180,8 +180,9 @@ type Person struct {
 
 // SignatureRef ties a signed document to its evidence bundle.
 type SignatureRef struct {
-	// Document is "commitment" (诚信承诺书) or "authorization"
-	// (家庭经济状况核对授权书).
+	// Document is "commitment" (诚信承诺书), "authorization"
+	// (家庭经济状况核对授权书) or "visit" (入户调查记录, signed by the field
+	// worker; its record is uploaded as JSON evidence beside the bundle).
 	Document string `json:"document"`
 	MemberID string `json:"memberId,omitempty"`
 	Name     string `json:"name"`
