@@ -50,6 +50,9 @@ const (
 	MethodFlowCancel = "flow.cancel"
 	MethodFlowGet    = "flow.get"
 	MethodStaffCall  = "staff.call"
+
+	MethodApplicationSubmit = "application.submit"
+	MethodOutboxStatus      = "outbox.status"
 )
 
 // Methods lists every method name.
@@ -58,7 +61,8 @@ func Methods() []string {
 		MethodPrinterPrint, MethodPrinterStatus, MethodPrinterResume, MethodPrinterPreview, MethodSimPrinter,
 		MethodSigpadCapture, MethodSigpadCancel, MethodSigpadClear, MethodSigpadButton, MethodSigpadInput,
 		MethodSimSigpadSign, MethodSimSigpadBtn,
-		MethodFlowStart, MethodFlowAct, MethodFlowBack, MethodFlowExtend, MethodFlowCancel, MethodFlowGet, MethodStaffCall}
+		MethodFlowStart, MethodFlowAct, MethodFlowBack, MethodFlowExtend, MethodFlowCancel, MethodFlowGet, MethodStaffCall,
+		MethodApplicationSubmit, MethodOutboxStatus}
 }
 
 // Event (notification) names.
@@ -74,12 +78,14 @@ const (
 	EventSigpadPressed  = "sigpad.pressed"
 	EventFlowState      = "flow.state"
 	EventStaffCalled    = "staff.called"
+	EventOutboxChanged  = "outbox.changed"
 )
 
 // Events lists every event name.
 func Events() []string {
 	return []string{EventIDCardInserted, EventIDCardRemoved, EventIDCardError, EventDeviceChanged, EventHealthChanged, EventPrinterJob,
-		EventSigpadStarted, EventSigpadSample, EventSigpadPressed, EventFlowState, EventStaffCalled}
+		EventSigpadStarted, EventSigpadSample, EventSigpadPressed, EventFlowState, EventStaffCalled,
+		EventOutboxChanged}
 }
 
 // WebSocket close codes the agent uses, with a reason text, when it ends a
@@ -97,28 +103,31 @@ type Reason string
 
 // The reasons, with what each means to a client.
 const (
-	ReasonNoCard             Reason = "NO_CARD"             // no card on the reader now
-	ReasonTimeout            Reason = "TIMEOUT"             // no card was placed within timeoutMs
-	ReasonDeviceNotFound     Reason = "DEVICE_NOT_FOUND"    // no reader configured or found
-	ReasonDeviceDisconnected Reason = "DEVICE_DISCONNECTED" // the reader went away (unplugged) before or during the call
-	ReasonDeviceBusy         Reason = "DEVICE_BUSY"         // the reader is held by another program
-	ReasonCardReadFailed     Reason = "CARD_READ_FAILED"    // the reader answered, but the card could not be read
-	ReasonCardReplace        Reason = "CARD_REPLACE"        // the card must be lifted and placed again
-	ReasonBadParams          Reason = "BAD_PARAMS"          // the params are malformed; message says which field
-	ReasonNotSimulated       Reason = "NOT_SIMULATED"       // a sim.* method on an agent without --simulate
-	ReasonUnauthorized       Reason = "UNAUTHORIZED"        // the client has not presented a valid pairing token, or may not call this method
-	ReasonRateLimited        Reason = "RATE_LIMITED"        // the client sends calls faster than allowed, or has too many waiting
-	ReasonPaperOut           Reason = "PAPER_OUT"           // the printer has no paper; the job is kept for printer.resume
-	ReasonCoverOpen          Reason = "COVER_OPEN"          // the printer's cover is open
-	ReasonPrinterOffline     Reason = "PRINTER_OFFLINE"     // the printer does not answer, or reports itself offline or in error
-	ReasonCutterError        Reason = "CUTTER_ERROR"        // the printer's cutter jammed
-	ReasonNoSuchJob          Reason = "NO_SUCH_JOB"         // printer.resume of a job the agent does not keep (done, or never existed)
-	ReasonCancelled          Reason = "CANCELLED"           // the signer (or the client) cancelled the signature
-	ReasonEmptySignature     Reason = "EMPTY_SIGNATURE"     // confirmed with no ink
-	ReasonNoCapture          Reason = "NO_CAPTURE"          // sigpad.button/input/clear/cancel with no capture of this client's going on
-	ReasonDeviceError        Reason = "DEVICE_ERROR"        // the device is there but refused or did not finish a command
-	ReasonNoSession          Reason = "NO_SESSION"          // a flow.* action with no session going on (flow.start first)
-	ReasonNotReady           Reason = "NOT_READY"           // the step cannot go on yet (nothing chosen, the question unanswered, nothing signed)
+	ReasonNoCard              Reason = "NO_CARD"              // no card on the reader now
+	ReasonTimeout             Reason = "TIMEOUT"              // no card was placed within timeoutMs
+	ReasonDeviceNotFound      Reason = "DEVICE_NOT_FOUND"     // no reader configured or found
+	ReasonDeviceDisconnected  Reason = "DEVICE_DISCONNECTED"  // the reader went away (unplugged) before or during the call
+	ReasonDeviceBusy          Reason = "DEVICE_BUSY"          // the reader is held by another program
+	ReasonCardReadFailed      Reason = "CARD_READ_FAILED"     // the reader answered, but the card could not be read
+	ReasonCardReplace         Reason = "CARD_REPLACE"         // the card must be lifted and placed again
+	ReasonBadParams           Reason = "BAD_PARAMS"           // the params are malformed; message says which field
+	ReasonNotSimulated        Reason = "NOT_SIMULATED"        // a sim.* method on an agent without --simulate
+	ReasonUnauthorized        Reason = "UNAUTHORIZED"         // the client has not presented a valid pairing token, or may not call this method
+	ReasonRateLimited         Reason = "RATE_LIMITED"         // the client sends calls faster than allowed, or has too many waiting
+	ReasonPaperOut            Reason = "PAPER_OUT"            // the printer has no paper; the job is kept for printer.resume
+	ReasonCoverOpen           Reason = "COVER_OPEN"           // the printer's cover is open
+	ReasonPrinterOffline      Reason = "PRINTER_OFFLINE"      // the printer does not answer, or reports itself offline or in error
+	ReasonCutterError         Reason = "CUTTER_ERROR"         // the printer's cutter jammed
+	ReasonNoSuchJob           Reason = "NO_SUCH_JOB"          // printer.resume of a job the agent does not keep (done, or never existed)
+	ReasonCancelled           Reason = "CANCELLED"            // the signer (or the client) cancelled the signature
+	ReasonEmptySignature      Reason = "EMPTY_SIGNATURE"      // confirmed with no ink
+	ReasonNoCapture           Reason = "NO_CAPTURE"           // sigpad.button/input/clear/cancel with no capture of this client's going on
+	ReasonDeviceError         Reason = "DEVICE_ERROR"         // the device is there but refused or did not finish a command
+	ReasonNoSession           Reason = "NO_SESSION"           // a flow.* action with no session going on (flow.start first)
+	ReasonNotReady            Reason = "NOT_READY"            // the step cannot go on yet (nothing chosen, the question unanswered, nothing signed)
+	ReasonBadApplication      Reason = "BAD_APPLICATION"      // application.submit of an application the platform would refuse; message says which field and why
+	ReasonIdempotencyConflict Reason = "IDEMPOTENCY_CONFLICT" // application.submit with an idempotencyKey already used for another application
+	ReasonNotSaved            Reason = "NOT_SAVED"            // the application could not be put in the outbox (the disk, the agent stopping); submit it again with the same idempotencyKey
 )
 
 // Reasons lists every reason, for documentation and schema tests.
@@ -126,7 +135,8 @@ func Reasons() []Reason {
 	return []Reason{ReasonNoCard, ReasonTimeout, ReasonDeviceNotFound, ReasonDeviceDisconnected, ReasonDeviceBusy,
 		ReasonCardReadFailed, ReasonCardReplace, ReasonBadParams, ReasonNotSimulated, ReasonUnauthorized, ReasonRateLimited,
 		ReasonPaperOut, ReasonCoverOpen, ReasonPrinterOffline, ReasonCutterError, ReasonNoSuchJob,
-		ReasonCancelled, ReasonEmptySignature, ReasonNoCapture, ReasonDeviceError, ReasonNoSession, ReasonNotReady}
+		ReasonCancelled, ReasonEmptySignature, ReasonNoCapture, ReasonDeviceError, ReasonNoSession, ReasonNotReady,
+		ReasonBadApplication, ReasonIdempotencyConflict, ReasonNotSaved}
 }
 
 // JSON-RPC 2.0 error codes. The first five are the standard's; application
@@ -141,28 +151,31 @@ const (
 )
 
 var reasonCodes = map[Reason]int{
-	ReasonBadParams:          CodeInvalidParams,
-	ReasonNoCard:             -32001,
-	ReasonTimeout:            -32002,
-	ReasonDeviceNotFound:     -32003,
-	ReasonDeviceDisconnected: -32004,
-	ReasonDeviceBusy:         -32005,
-	ReasonCardReadFailed:     -32006,
-	ReasonCardReplace:        -32007,
-	ReasonNotSimulated:       -32008,
-	ReasonUnauthorized:       -32009,
-	ReasonRateLimited:        -32010,
-	ReasonPaperOut:           -32011,
-	ReasonCoverOpen:          -32012,
-	ReasonPrinterOffline:     -32013,
-	ReasonCutterError:        -32014,
-	ReasonNoSuchJob:          -32015,
-	ReasonCancelled:          -32016,
-	ReasonEmptySignature:     -32017,
-	ReasonNoCapture:          -32018,
-	ReasonDeviceError:        -32019,
-	ReasonNoSession:          -32020,
-	ReasonNotReady:           -32021,
+	ReasonBadParams:           CodeInvalidParams,
+	ReasonNoCard:              -32001,
+	ReasonTimeout:             -32002,
+	ReasonDeviceNotFound:      -32003,
+	ReasonDeviceDisconnected:  -32004,
+	ReasonDeviceBusy:          -32005,
+	ReasonCardReadFailed:      -32006,
+	ReasonCardReplace:         -32007,
+	ReasonNotSimulated:        -32008,
+	ReasonUnauthorized:        -32009,
+	ReasonRateLimited:         -32010,
+	ReasonPaperOut:            -32011,
+	ReasonCoverOpen:           -32012,
+	ReasonPrinterOffline:      -32013,
+	ReasonCutterError:         -32014,
+	ReasonNoSuchJob:           -32015,
+	ReasonCancelled:           -32016,
+	ReasonEmptySignature:      -32017,
+	ReasonNoCapture:           -32018,
+	ReasonDeviceError:         -32019,
+	ReasonNoSession:           -32020,
+	ReasonNotReady:            -32021,
+	ReasonBadApplication:      -32022,
+	ReasonIdempotencyConflict: -32023,
+	ReasonNotSaved:            -32024,
 }
 
 // Code returns the JSON-RPC error code used for r.

@@ -1,5 +1,7 @@
 package protocol
 
+import "github.com/kiosk-agent/kiosk-agent/protocol/platform"
+
 // HelloParams are the params of agent.hello; all optional. A page from a
 // paired origin, and a native client where the agent asks for one,
 // presents its pairing token here before anything else.
@@ -421,4 +423,64 @@ type StaffCalledEvent struct {
 	At       string `json:"at"`
 	Terminal string `json:"terminal"`
 	Window   string `json:"window,omitempty"`
+}
+
+// ApplicationSubmitParams are the params of application.submit: an
+// application to put in the outbox, under the caller's idempotency key.
+type ApplicationSubmitParams struct {
+	Application *Application `json:"application"`
+	// IdempotencyKey is the caller's random key (8 to 128 of
+	// A-Z a-z 0-9 . _ : -, no personal data): the same key again answers
+	// the same applicationId and queues nothing.
+	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+// Application is an application as a client submits it: the platform's
+// Application without the idempotency key (a param of its own) and the
+// terminal (the agent names itself).
+type Application struct {
+	// HouseholdID is the platform's household number; empty when no
+	// record was found.
+	HouseholdID string          `json:"householdId,omitempty"`
+	Applicant   platform.Person `json:"applicant"`
+	// Items are the item codes applied for (dibao, tekun, …).
+	Items      []string                `json:"items"`
+	Signatures []platform.SignatureRef `json:"signatures,omitempty"`
+	// Absent are the member IDs of members to sign later.
+	Absent []string `json:"absent,omitempty"`
+	// RelatedToStaff answers whether a member is a close relative of a
+	// caseworker or committee member; it must be given.
+	RelatedToStaff *bool `json:"relatedToStaff"`
+	// Channel is kiosk, counter or field; empty: the agent's flow.mode.
+	Channel string `json:"channel,omitempty"`
+	Notes   string `json:"notes,omitempty"`
+	// CreatedAt is when the applicant confirmed (RFC 3339); empty: when
+	// the agent queued it.
+	CreatedAt string `json:"createdAt,omitempty"`
+}
+
+// ApplicationSubmitResult is the result of application.submit: the
+// application is on the agent's disk and will be delivered.
+type ApplicationSubmitResult struct {
+	// ApplicationID is the kiosk's number of the application (16 digits,
+	// the same for the same idempotency key); the platform gives its own
+	// case number once it has the application.
+	ApplicationID string `json:"applicationId"`
+	// Queued: not at the platform yet (it always is on the first answer;
+	// a repeated submission may find it delivered).
+	Queued bool `json:"queued"`
+}
+
+// OutboxStatus is the result of outbox.status and the params of
+// outbox.changed: the backlog of submissions (applications and their
+// evidence) not yet at the platform.
+type OutboxStatus struct {
+	// Pending counts the items not delivered yet.
+	Pending int `json:"pending"`
+	// Failing counts the pending items whose last attempt failed (the
+	// platform down, or refusing them).
+	Failing int `json:"failing"`
+	// OldestAgeS is the age in seconds of the oldest pending item; 0 when
+	// there is none.
+	OldestAgeS int64 `json:"oldestAgeS"`
 }

@@ -56,6 +56,9 @@ type Deps struct {
 	EvidenceKey *protocol.EvidenceKey
 	// Flow is the application session; nil: no flow.
 	Flow *flow.Engine
+	// Outbox takes applications (application.submit) and reports the
+	// backlog (outbox.status, outbox.changed); nil: none.
+	Outbox Outbox
 	// Terminal and Window name the kiosk and its service window in
 	// staff.called.
 	Terminal, Window string
@@ -107,6 +110,7 @@ func Register(d Deps) *API {
 	a.registerPrinter()
 	a.registerSigpad()
 	a.registerFlow()
+	a.registerOutbox()
 	d.Devices.Subscribe(func(st device.Status) {
 		d.RPC.Broadcast(protocol.EventDeviceChanged, protocol.DeviceEvent{Device: WireDevice(st)})
 	})

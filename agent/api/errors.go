@@ -8,6 +8,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/outbox"
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
@@ -37,6 +38,14 @@ var reasonTable = []struct {
 	{sigpad.ErrNoCapture, protocol.ReasonNoCapture, ""},
 	{sigpad.ErrPadFailed, protocol.ReasonDeviceError, ""},
 	{sigpad.ErrEvidence, protocol.ReasonDeviceError, ""},
+	{ErrBadApplication, protocol.ReasonBadApplication, ""},
+	{outbox.ErrPayloadTooLarge, protocol.ReasonBadApplication, "the application is too large"},
+	{outbox.ErrKeyConflict, protocol.ReasonIdempotencyConflict, "this idempotencyKey was used for another application: use a new random key for a new application"},
+	{outbox.ErrBadIdempotencyKey, protocol.ReasonBadParams, ""},
+	{ErrNotSaved, protocol.ReasonNotSaved, ""},
+	{outbox.ErrClosed, protocol.ReasonNotSaved, "the agent is stopping: the application was not saved; submit it again with the same idempotencyKey"},
+	{outbox.ErrDatabase, protocol.ReasonNotSaved, ""},
+	{outbox.ErrCorrupt, protocol.ReasonNotSaved, ""},
 	{device.ErrTimeout, protocol.ReasonTimeout, ""},
 	{device.ErrBusy, protocol.ReasonDeviceBusy, ""},
 	{device.ErrDisconnected, protocol.ReasonDeviceDisconnected, ""},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
+	"github.com/kiosk-agent/kiosk-agent/agent/outbox"
 	samv "github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
@@ -35,6 +36,12 @@ func TestReasonTable(t *testing.T) {
 		{fmt.Errorf("open: %w", transport.ErrBusy), protocol.ReasonDeviceBusy},
 		{context.Canceled, protocol.ReasonTimeout},
 		{protocol.Errorf(protocol.ReasonBadParams, "x"), protocol.ReasonBadParams},
+		{fmt.Errorf("%w: application.items: want at least one item", ErrBadApplication), protocol.ReasonBadApplication},
+		{fmt.Errorf("outbox: key k: %w", outbox.ErrKeyConflict), protocol.ReasonIdempotencyConflict},
+		{fmt.Errorf("%w: %w", ErrNotSaved, outbox.ErrClosed), protocol.ReasonNotSaved},
+		{fmt.Errorf("%w: outbox: the item may or may not be queued: %w", ErrNotSaved, context.Canceled), protocol.ReasonNotSaved},
+		{fmt.Errorf("outbox: %w: disk I/O error", outbox.ErrDatabase), protocol.ReasonNotSaved},
+		{fmt.Errorf("%w: 70000000 bytes", outbox.ErrPayloadTooLarge), protocol.ReasonBadApplication},
 	} {
 		pe := protocolError(tc.err)
 		if pe.Data == nil || pe.Data.Reason != tc.want || pe.Code != tc.want.Code() {

@@ -44,7 +44,10 @@ export type Reason =
   | 'NO_CAPTURE'
   | 'DEVICE_ERROR'
   | 'NO_SESSION'
-  | 'NOT_READY';
+  | 'NOT_READY'
+  | 'BAD_APPLICATION'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'NOT_SAVED';
 
 /** The names the client gives the standard JSON-RPC errors that carry no reason. */
 export type StandardReason = 'PARSE_ERROR' | 'INVALID_REQUEST' | 'METHOD_NOT_FOUND' | 'INVALID_PARAMS' | 'INTERNAL_ERROR';
@@ -482,6 +485,50 @@ export interface StaffCalledEvent {
   window?: string;
 }
 
+/** An item code (flow-screens §2). */
+export type ItemCode = 'dibao' | 'tekun' | 'bianyuan' | 'gangxing' | 'linshi' | 'yiliao' | 'jiaoyu' | 'zhufang' | 'jiuye' | 'kangfu';
+
+/** An application as a client submits it (the platform's, without the idempotency key and the terminal). */
+export interface Application {
+  /** the platform's household number; absent when no record was found */
+  householdId?: string;
+  applicant: { name: string; idNumber: string; phone?: string };
+  items: ItemCode[];
+  signatures?: { document: 'commitment' | 'authorization' | 'visit'; memberId?: string; name: string; bundleSha256: string }[];
+  /** member IDs of members who sign later */
+  absent?: string[];
+  /** is a member a close relative of a caseworker or committee member? */
+  relatedToStaff: boolean;
+  /** default: the agent's flow.mode */
+  channel?: 'kiosk' | 'counter' | 'field';
+  notes?: string;
+  /** RFC 3339; default: when the agent queued it */
+  createdAt?: string;
+}
+
+/** Params of application.submit. The same idempotencyKey again answers the same applicationId and queues nothing. */
+export interface ApplicationSubmitParams {
+  application: Application;
+  /** random, 8 to 128 of A-Z a-z 0-9 . _ : -, no personal data */
+  idempotencyKey: string;
+}
+
+/** Result of application.submit: the application is on the agent's disk. */
+export interface ApplicationSubmitResult {
+  /** the kiosk's number of the application, 16 digits */
+  applicationId: string;
+  /** not at the platform yet */
+  queued: boolean;
+}
+
+/** The outbox's backlog (outbox.status, outbox.changed): items not yet at the platform. */
+export interface OutboxStatus {
+  pending: number;
+  failing: number;
+  /** age of the oldest pending item in seconds; 0 when none */
+  oldestAgeS: number;
+}
+
 export interface Methods {
   'agent.hello': { params: HelloParams; result: Hello };
   'devices.list': { params: Empty; result: Device[] };
@@ -508,6 +555,8 @@ export interface Methods {
   'flow.cancel': { params: Empty; result: FlowState };
   'flow.get': { params: Empty; result: FlowState };
   'staff.call': { params: { reason?: string }; result: Empty };
+  'application.submit': { params: ApplicationSubmitParams; result: ApplicationSubmitResult };
+  'outbox.status': { params: Empty; result: OutboxStatus };
 }
 
 /** A method name. */
@@ -526,6 +575,7 @@ export interface Events {
   'sigpad.pressed': { button: CaptureButton };
   'flow.state': FlowState;
   'staff.called': StaffCalledEvent;
+  'outbox.changed': OutboxStatus;
 }
 
 /** An event name. */

@@ -28,6 +28,14 @@ async function use(): Promise<void> {
   const name: string | undefined = card.name;
   await kc.call('sim.idcard.place', { sample: 0 });
   await kc.call('sim.idcard.remove');
+  const sub = await kc.call('application.submit', {
+    idempotencyKey: 'k3j5m2q8x7c4v9b1n6a0s2d4f8',
+    application: { applicant: { name: '王秀英', idNumber: '370481195603144828' }, items: ['dibao', 'yiliao'], relatedToStaff: false },
+  });
+  const appId: string = sub.applicationId;
+  const queued: boolean = sub.queued;
+  const backlog: number = (await kc.call('outbox.status')).pending;
+  void [appId, queued, backlog];
   const other: unknown = await kc.call('future.method', { any: 1 });
   void [proto, authorized, devices, report, name, other];
   try {
@@ -51,6 +59,7 @@ kc.on('idcard.error', (p) => {
 });
 kc.on('device.changed', (p) => void p.device.health.severity);
 kc.on('health.changed', (p) => void p.check.code);
+kc.on('outbox.changed', (p) => void [p.pending, p.failing, p.oldestAgeS]);
 kc.on('open', (info) => void (info.hello && info.hello.access.fields));
 kc.on('close', (info) => void [info.code, info.reason]);
 kc.on('reconnecting', (info) => void info.delayMs);
@@ -70,3 +79,5 @@ kc.close();
 void kc.call('idcard.read', { timeoutMs: 'soon' });
 // @ts-expect-error: agent.hello takes no such field
 void kc.call('agent.hello', { tokn: 'x' });
+// @ts-expect-error: an application names its items by code
+void kc.call('application.submit', { idempotencyKey: 'k', application: { applicant: { name: 'n', idNumber: 'x' }, items: ['低保'], relatedToStaff: false } });

@@ -58,6 +58,12 @@ var methodSummary = map[string]string{
 	protocol.MethodStaffCall:  "Calls staff from the kiosk: staff.called goes to every client and to the configured webhook.",
 	protocol.MethodSimPrinter: "Changes the virtual printer's condition: paper out, a new roll, the roll ending after some rows, " +
 		"the cover. Only with `--simulate`.",
+	protocol.MethodApplicationSubmit: "Puts an application in the outbox and answers once it is on disk (synced, encrypted): " +
+		"`queued` means not at the platform yet; the agent delivers it when the platform answers, retrying with back-off. " +
+		"The same `idempotencyKey` again answers the same `applicationId` and queues nothing; with another application it is " +
+		"`IDEMPOTENCY_CONFLICT`. An application the platform would refuse is `BAD_APPLICATION`, naming the field; `NOT_SAVED` " +
+		"means nothing may have been saved: submit again with the same key. Own pages and native clients only.",
+	protocol.MethodOutboxStatus: "The outbox's backlog now: items not yet at the platform, those failing, the oldest one's age.",
 }
 
 var eventSummary = map[string]string{
@@ -72,6 +78,7 @@ var eventSummary = map[string]string{
 	protocol.EventFlowState:      "The application session's state, after every change, to own pages and native clients.",
 	protocol.EventStaffCalled:    "Someone at the kiosk needs staff (no personal data): for the counter page.",
 	protocol.EventPrinterJob:     "A print job's state changed: queued, printing, done, or failed with a reason (resumable after PAPER_OUT).",
+	protocol.EventOutboxChanged:  "The outbox's backlog changed (an item queued, delivered or failing); at most a few a second, the last one always sent.",
 }
 
 // The standard JSON-RPC codes, with what they mean here.
