@@ -70,7 +70,9 @@ type Core struct {
 	evKey    *evidence.Key
 	agentID  string
 	flow     *flow.Engine
-	flowDeps *flow.Deps
+	// flowWatch hears the flow's signature captures: the API's FlowInk,
+	// set once the API is registered (before Run).
+	flowWatch sigpad.Listener
 	// printWaiters hands printer job events to the flow's waits.
 	printWaiters *printWaiters
 	fonts        textimage.Chain
@@ -185,7 +187,7 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 		}
 	}
 	c.api = api.Register(deps)
-	c.flowDeps.Watch = c.api.FlowInk()
+	c.flowWatch = c.api.FlowInk()
 	sim.Register(c.rpc, c.simRead)
 	sim.RegisterPrinter(c.rpc, c.simPrint)
 	sim.RegisterSigpad(c.rpc, c.simPad, c.sigpad)

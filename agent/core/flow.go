@@ -13,6 +13,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	samv "github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
@@ -34,8 +35,26 @@ func (c *Core) provisionFlow(agentID string) {
 			c.api.StaffCalled(reason, step)
 		}
 	})
+	// The engine keeps a copy of deps, so the pages' ink mirror (the API's
+	// FlowInk, made after the engine) is reached through c.flowWatch.
+	deps.Watch = sigpad.Listener{
+		Started: func(s sigpad.Started) {
+			if c.flowWatch.Started != nil {
+				c.flowWatch.Started(s)
+			}
+		},
+		Sample: func(p sigpad.Point) {
+			if c.flowWatch.Sample != nil {
+				c.flowWatch.Sample(p)
+			}
+		},
+		Pressed: func(b string) {
+			if c.flowWatch.Pressed != nil {
+				c.flowWatch.Pressed(b)
+			}
+		},
+	}
 	c.flow = flow.New(flow.Config{Mode: c.cfg.Flow.Mode, Window: c.cfg.Flow.Window, Terminal: agentID, Log: c.log}, deps)
-	c.flowDeps = &deps
 }
 
 type staffFunc func(reason string, step flow.Step)
