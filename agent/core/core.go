@@ -30,9 +30,13 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/documents"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
 	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	"github.com/kiosk-agent/kiosk-agent/agent/health"
+	"github.com/kiosk-agent/kiosk-agent/agent/outbox"
+	"github.com/kiosk-agent/kiosk-agent/agent/platform"
+	"github.com/kiosk-agent/kiosk-agent/agent/precheck"
 	"github.com/kiosk-agent/kiosk-agent/agent/rpc"
 	"github.com/kiosk-agent/kiosk-agent/agent/sim"
 	"github.com/kiosk-agent/kiosk-agent/agent/web"
@@ -41,6 +45,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
 	"github.com/kiosk-agent/kiosk-agent/drivers/textimage"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
+	"github.com/kiosk-agent/kiosk-agent/protocol/platform/contract"
 	"github.com/kiosk-agent/kiosk-agent/ui"
 )
 
@@ -70,6 +75,16 @@ type Core struct {
 	evKey    *evidence.Key
 	agentID  string
 	flow     *flow.Engine
+	// The platform side: the pre-check's rules, the platform for look-ups
+	// (sendTo for the sender's deliveries), the outbox and what puts
+	// applications in it, the documents' renderer (nil: no font).
+	rules    *precheck.Rules
+	contract *contract.Contract
+	platform platform.Platform
+	sendTo   platform.Platform
+	outbox   *outbox.Queue
+	subs     *submissions
+	docs     *documents.Renderer
 	// flowWatch hears the flow's signature captures: the API's FlowInk,
 	// set once the API is registered (before Run).
 	flowWatch sigpad.Listener
@@ -166,12 +181,16 @@ func New(cfg config.Config, log *slog.Logger) (_ *Core, err error) {
 	if err := c.provisionSigpad(); err != nil {
 		return nil, err
 	}
+	if err := c.provisionPlatform(); err != nil {
+		return nil, err
+	}
+	routes["/metrics"] = joinMetrics(c.metrics.Handler(), c.subs.reg)
 	c.provisionFlow(c.agentID)
 	pub := c.evKey.Public()
 	deps := api.Deps{Version: Version, RPC: c.rpc, Web: c.web, Devices: c.devices, Health: c.health,
 		IDCard: c.reader, Printer: c.printer, Sigpad: c.sigpad, Fonts: c.fonts, Photo: c.photo, Audit: c.audit, Reads: c.metrics, Log: log,
 		EvidenceKey: &protocol.EvidenceKey{Alg: pub.Alg, KeyID: pub.KeyID, PublicKey: pub.PublicKey},
-		Flow:        c.flow, Terminal: c.agentID, Window: cfg.Flow.Window}
+		Flow:        c.flow, Outbox: c.subs, Terminal: c.agentID, Window: cfg.Flow.Window}
 	if cfg.Staff.Webhook != "" {
 		deps.StaffWebhook = c.staffWebhook(cfg.Staff.Webhook)
 	}
@@ -402,6 +421,8 @@ func (c *Core) Run(ctx context.Context) error {
 		wg.Go(func() { c.printer.Run(devCtx) })
 	}
 	wg.Go(func() { c.sigpad.Run(devCtx) })
+	wg.Go(func() { c.runSender(devCtx) })
+	wg.Go(func() { c.subs.ageLoop(devCtx) })
 	c.mu.Lock()
 	c.addr = ln.Addr()
 	c.mu.Unlock()

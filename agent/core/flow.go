@@ -22,7 +22,11 @@ import (
 
 // provisionFlow builds the application flow over the devices.
 func (c *Core) provisionFlow(agentID string) {
-	deps := flow.Deps{Signer: c.sigpad, Photo: c.photo.Decode}
+	deps := flow.Deps{Signer: c.sigpad, Photo: c.photo.Decode, Platform: flowPlatform{c}, Precheck: c.precheck,
+		Outbox: flowOutbox{c.subs}}
+	if c.docs != nil {
+		deps.Documents = newFlowDocuments(c.docs, c.evKey.Public(), c.cfg.Flow.Mode, c.cfg.Flow.Window)
+	}
 	if c.reader != nil {
 		deps.Reader = flowReader{c.reader}
 	}
