@@ -2,7 +2,7 @@
 // kiosk and serves it to the kiosk UI and to web pages over a local
 // WebSocket (JSON-RPC 2.0).
 //
-//	kiosk-agent [run] [--listen ADDR] [--idcard-port PATH | --simulate]
+//	kiosk-agent [run] [--listen ADDR] [--idcard-port PATH | --simulate] [--platform URL]
 //
 // With no subcommand it runs the agent. See README.md for everything else.
 package main
@@ -45,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simReaderCommand(args, os.Stdin, stdout, stderr)
 	case "service":
 		return serviceCommand(args, stdout, stderr)
+	case "platform-demo":
+		return platformDemoCommand(args, stderr)
 	case "config":
 		return configCommand(args, stdout, stderr)
 	case "pair":
@@ -91,6 +93,9 @@ func usage(w io.Writer) {
   kiosk-agent sim-reader [--card N] [--baud B]
                                 a simulated reader on a pseudo-terminal: prints its path,
                                 then takes "place N", "remove", "quit" on stdin
+  kiosk-agent platform-demo [--listen ADDR] [--db FILE] [--speed N] [--rules FILE] [--cert FILE --key FILE]
+                                serve the demo platform (fictional households) over HTTP(S), for
+                                agents run with --platform URL; GET /demo/applications lists what it holds
   kiosk-agent config check FILE check a configuration file; names each bad key and its line
   kiosk-agent config example    print a configuration file with every key at its default
   kiosk-agent pair add --origin URL --fields F,F... | --native --name NAME --fields ...
