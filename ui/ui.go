@@ -93,8 +93,9 @@ func contentType(name string, data []byte) string {
 // hostRE matches a Host header that is safe to repeat in a header value.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
-// CSP is the pages' policy: its own scripts, styles and images (plus the
-// data: and blob: URLs of the card photo) and a WebSocket to its own host.
+// CSP is the pages' policy: its own scripts, styles, images (plus the
+// data: and blob: URLs of the card photo) and sound (the spoken prompts in
+// /audio/) and a WebSocket to its own host.
 // The ws:// source is spelt out because older WebKit does not count it as
 // 'self'.
 func CSP(host string) string {
@@ -102,6 +103,6 @@ func CSP(host string) string {
 	if hostRE.MatchString(host) {
 		connect += " ws://" + host + " wss://" + host
 	}
-	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; " +
 		"connect-src " + connect + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
