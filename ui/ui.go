@@ -50,6 +50,9 @@ var contentTypes = map[string]string{
 	".svg":  "image/svg+xml",
 	".png":  "image/png",
 	".json": "application/json",
+	// The spoken prompts (Ogg Opus): never left to /etc/mime.types, which
+	// a kiosk may lack.
+	".opus": "audio/ogg",
 }
 
 func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
