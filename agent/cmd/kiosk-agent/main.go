@@ -45,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simReaderCommand(args, os.Stdin, stdout, stderr)
 	case "service":
 		return serviceCommand(args, stdout, stderr)
+	case "kiosk":
+		return kioskCommand(args, stdout, stderr)
 	case "platform-demo":
 		return platformDemoCommand(args, stderr)
 	case "config":
@@ -113,6 +115,9 @@ func usage(w io.Writer) {
                                 the system service (systemd, Windows SCM)
   kiosk-agent service unit [--config FILE] [--bin PATH]
                                 print the systemd unit
+  kiosk-agent kiosk [--url URL] [--fullscreen=false] [--monitor N] [--hide-cursor] [--watchdog DUR]
+                                the kiosk window on the agent's page: full screen, locked, restarted
+                                whenever it ends (builds with -tags webview only)
   kiosk-agent version           print the version
   kiosk-agent help              this text
 `)
