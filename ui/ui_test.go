@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -23,9 +24,12 @@ func get(t *testing.T, method, target, host string) *http.Response {
 
 func TestHandlerServesFiles(t *testing.T) {
 	for _, tc := range []struct{ path, ctype, contains string }{
-		{"/", "text/html; charset=utf-8", "请将身份证放在读卡区"},
+		{"/", "text/html; charset=utf-8", "社会救助自助申请"},
 		{"/index.html", "text/html; charset=utf-8", "<!doctype html>"},
-		{"/app.js", "text/javascript; charset=utf-8", "maskIdNumber"},
+		{"/flow.js", "text/javascript; charset=utf-8", "flow.state"},
+		{"/flow.css", "text/css; charset=utf-8", "Noto Sans CJK SC"},
+		{"/card.html", "text/html; charset=utf-8", "请将身份证放在读卡区"},
+		{"/card.js", "text/javascript; charset=utf-8", "maskIdNumber"},
 		{"/style.css", "text/css; charset=utf-8", "Noto Sans CJK SC"},
 	} {
 		res := get(t, http.MethodGet, tc.path, "127.0.0.1:17321")
@@ -65,7 +69,7 @@ func TestHandlerCSP(t *testing.T) {
 	if csp := get(t, http.MethodGet, "/", "[::1]:8080").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "ws://[::1]:8080") {
 		t.Errorf("CSP for an IPv6 host: %q", csp)
 	}
-	if csp := get(t, http.MethodGet, "/app.js", "").Header.Get("Content-Security-Policy"); csp != "" {
+	if csp := get(t, http.MethodGet, "/flow.js", "").Header.Get("Content-Security-Policy"); csp != "" {
 		t.Errorf("a script has a CSP %q", csp)
 	}
 }
@@ -79,7 +83,7 @@ func TestHandlerRefuses(t *testing.T) {
 		{http.MethodGet, "/../ui.go", http.StatusNotFound},
 		{http.MethodGet, "/static/index.html", http.StatusNotFound},
 		{http.MethodPost, "/", http.StatusMethodNotAllowed},
-		{http.MethodDelete, "/app.js", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/flow.js", http.StatusMethodNotAllowed},
 	} {
 		res := get(t, tc.method, tc.path, "")
 		if res.StatusCode != tc.status {
@@ -98,7 +102,7 @@ func TestHandlerRefuses(t *testing.T) {
 // resolve to an embedded file or to the agent's client module.
 func TestNothingFromOutside(t *testing.T) {
 	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
-	ref := regexp.MustCompile(`(?:href|src)="([^"]+)"|from '([^']+)'|url\(([^)]+)\)|@import`)
+	ref := regexp.MustCompile(`(?:href|src)="([^"]+)"|(?:from |fetch\()'([^']+)'|url\(([^)]+)\)|@import`)
 	files := Files()
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -128,5 +132,74 @@ func TestNothingFromOutside(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAudioIndex: the spoken prompts voice.js plays are the files that
+// audio/index.json lists; each must be embedded. (Without an index the
+// kiosk is silent, which voice.js allows.)
+func TestAudioIndex(t *testing.T) {
+	b, err := fs.ReadFile(Files(), "audio/index.json")
+	if err != nil {
+		t.Skip("no audio/index.json: the page plays no prompts")
+	}
+	var index map[string]struct {
+		File string `json:"file"`
+		MS   int    `json:"ms"`
+	}
+	if err := json.Unmarshal(b, &index); err != nil {
+		t.Fatalf("audio/index.json: %v", err)
+	}
+	for id, e := range index {
+		if _, err := fs.Stat(Files(), "audio/"+e.File); err != nil || e.MS <= 0 {
+			t.Errorf("prompt %s: file %q (%d ms) is not embedded or has no length", id, e.File, e.MS)
+		}
+	}
+	// Every prompt the flow page asks for is in the index.
+	js, _ := fs.ReadFile(Files(), "flow.js")
+	n := 0
+	for _, list := range regexp.MustCompile(`(?:voice = |say\()\[([^\]]*)\]`).FindAllStringSubmatch(string(js), -1) {
+		for _, m := range regexp.MustCompile(`'([a-z_]+\.[a-z_0-9]+)'`).FindAllStringSubmatch(list[1], -1) {
+			n++
+			if _, ok := index[m[1]]; !ok {
+				t.Errorf("flow.js asks for the prompt %s, which audio/index.json does not list", m[1])
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d prompts found in flow.js: is the pattern still right?", n)
+	}
+}
+
+// TestFlowPageIDs: every element flow.js looks up by id is on the page.
+func TestFlowPageIDs(t *testing.T) {
+	js, err := fs.ReadFile(Files(), "flow.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := fs.ReadFile(Files(), "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?:\$|setText|show|fill)\('([a-z][a-z0-9-]*)'`).FindAllStringSubmatch(string(js), -1) {
+		id := m[1]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !strings.Contains(string(html), `id="`+id+`"`) {
+			t.Errorf("flow.js uses #%s, which index.html does not have", id)
+		}
+	}
+	if len(seen) < 50 {
+		t.Errorf("only %d ids found in flow.js: is the pattern still right?", len(seen))
+	}
+	// The actions the flow's screens need, under the names the tests and
+	// assistive technology look for.
+	for _, a := range []string{"next", "back", "extend", "call-staff", "mute", "replay", "apply", "progress", "cancel"} {
+		if !strings.Contains(string(html), `data-action="`+a+`"`) {
+			t.Errorf("index.html has no data-action=%q", a)
+		}
 	}
 }

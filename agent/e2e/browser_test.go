@@ -46,7 +46,7 @@ func goneJS(s string) string {
 // and the waiting prompt again when the card is lifted.
 func TestKioskShowsAndClearsCard(t *testing.T) {
 	k := newKiosk(t, 1280, 800)
-	k.open("/")
+	k.open("/card.html")
 	k.waitFor("the waiting prompt", waitingJS)
 	k.checkFonts("#prompt")
 	k.checkLayout("waiting screen")
@@ -99,7 +99,7 @@ func TestKioskShowsAndClearsCard(t *testing.T) {
 // (sample 4): the Chinese name large, the English name, the nationality.
 func TestKioskForeignCard(t *testing.T) {
 	k := newKiosk(t, 1280, 800)
-	k.open("/")
+	k.open("/card.html")
 	k.waitFor("the waiting prompt", waitingJS)
 
 	k.rpc.must("sim.idcard.place", map[string]any{"sample": 4})
@@ -138,7 +138,7 @@ func TestKioskLayouts(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			k := newKiosk(t, size[0], size[1])
 			k.rpc.must("sim.idcard.place", map[string]any{"sample": 1})
-			k.open("/")
+			k.open("/card.html")
 			k.waitFor("the card read at load", cardJS("李建国", "370402********3014"))
 			if got := k.text("card-address2"); got != "山东省滕州市北辛街道学院中路6号" {
 				t.Errorf("appended address %q", got)
@@ -160,7 +160,7 @@ func TestKioskLayouts(t *testing.T) {
 // the reader, and that lifting it then brings back the waiting prompt.
 func TestKioskIdleWipe(t *testing.T) {
 	k := newKiosk(t, 1280, 800)
-	k.open("/?idleMs=1000")
+	k.open("/card.html?idleMs=1000")
 	k.waitFor("the waiting prompt", waitingJS)
 	k.rpc.must("sim.idcard.place", map[string]any{})
 	k.waitFor("the card", cardJS(sampleName, sampleMasked))
@@ -179,7 +179,7 @@ func TestKioskIdleWipe(t *testing.T) {
 func TestKioskReconnects(t *testing.T) {
 	base, stop := startAgent(t, "")
 	k := newKioskAt(t, base, 1280, 800)
-	k.open("/")
+	k.open("/card.html")
 	k.waitFor("the waiting prompt", waitingJS)
 	k.rpc.must("sim.idcard.place", map[string]any{})
 	k.waitFor("the card", cardJS(sampleName, sampleMasked))
@@ -259,7 +259,7 @@ func TestKioskInjectedEvents(t *testing.T) {
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: injectJS}); err != nil {
 		t.Fatal(err)
 	}
-	k.open("/")
+	k.open("/card.html")
 	k.waitFor("the waiting prompt", waitingJS)
 
 	reader := map[string]any{"kind": "idcard", "id": "idcard0", "model": "SAM_V reader simulator", "port": "/dev/pts/9", "state": "disconnected"}

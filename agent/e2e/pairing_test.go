@@ -54,7 +54,7 @@ func TestPairedAndUnpairedPages(t *testing.T) {
 	agentWS := "ws://127.0.0.1:" + agentPort + "/ws"
 
 	// Unpaired: refused at the door.
-	k.open("/")
+	k.open("/card.html")
 	k.waitFor("the waiting prompt", waitingJS)
 	own := k.tab
 	unpaired := k.newTab()

@@ -1,4 +1,6 @@
-// The kiosk page: shows what the ID card reader reads, in very large type.
+// The card check page (/card.html): shows what the ID card reader reads, in
+// very large type. Staff use it to check a reader; applicants use the flow
+// at "/" (index.html, flow.js).
 //
 // Screens (body[data-state]):
 //   starting        the first moments after load, before the agent answers
