@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/protocol"
+)
+
+// TestFlowProgress is the progress query: 查询进度, the card, the
+// applications' stages (or the plain "没有查到"), 办完了, the card taken:
+// wiped, back to idle.
+func TestFlowProgress(t *testing.T) {
+	f := newFlowRig(t, "kiosk")
+	f.n = 20 // its screenshots follow the application's
+	f.open("/")
+	f.wait("the idle screen", atStep("idle"))
+	f.click(`[data-action="progress"]`)
+	f.wait("read_card for a progress query", atStep("read_card")+` && document.body.getAttribute('data-kind') === 'progress'`)
+	f.ws.must("sim.idcard.place", map[string]any{}, 5*time.Second)
+	f.wait("the progress", atStep("progress")+` && document.getElementById('pg-loading').hidden && `+asked("progress.show"))
+	if eval[bool](f.kiosk, `!document.getElementById('pg-app').hidden`) {
+		f.wait("five stages, the current one said in words", `document.querySelectorAll('#pg-stages .stage').length === 5 &&
+			document.querySelector('#pg-stages [data-current="yes"]').textContent.includes('现在在这一步')`)
+		f.step("progress")
+		f.click(`[data-action="print"]`)
+		f.wait("the progress printed", `document.getElementById('pg-print-state').getAttribute('data-state') === 'printed'`)
+		f.ws.waitEvent(protocol.EventPrinterJob, 10*time.Second)
+	} else {
+		f.wait("a plain word for no progress", `!document.getElementById('pg-problem').hidden && document.getElementById('pg-problem-text').textContent.length > 10`)
+		f.step("progress")
+	}
+	if strings.Contains(f.text("main"), "不符合") {
+		t.Error("the progress says 不符合")
+	}
+	f.click(`[data-action="next"]`)
+	f.wait("take_card", atStep("take_card")+` && document.getElementById('take-receipt-pic').hidden`)
+	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+	f.wait("wiped, back to idle", atStep("idle")+` && !document.getElementById('wiped').hidden`)
+	f.wait("no trace of the card", goneJS(sampleName)+` && `+goneJS(sampleMasked))
+	f.checkFlowConsole()
+}
+
+// TestFlowTimeout waits for the engine's real timers (60 s on
+// confirm_identity, then 30 s of warning): the warning panel shows with
+// its countdown and 需要更多时间, which starts the step's time again; left
+// alone, the session is wiped and the page says so.
+func TestFlowTimeout(t *testing.T) {
+	toConfirm := func(t *testing.T) *flowRig {
+		f := newFlowRig(t, "kiosk")
+		f.open("/")
+		f.wait("the idle screen", atStep("idle"))
+		f.click(`[data-action="apply"]`)
+		f.wait("read_card", atStep("read_card"))
+		f.ws.must("sim.idcard.place", map[string]any{}, 5*time.Second)
+		f.wait("confirm_identity", atStep("confirm_identity")+` && document.getElementById('ci-name').textContent === '`+sampleName+`'`)
+		if !eval[bool](f.kiosk, `document.getElementById('warning').hidden`) {
+			t.Fatal("the warning shows at once")
+		}
+		f.waitLong("the timeout warning", `!document.getElementById('warning').hidden && `+asked("timeout.warn")+` &&
+			(n => n > 0 && n <= 30)(Number(document.getElementById('countdown').textContent))`, 90*time.Second)
+		return f
+	}
+	t.Run("wipe", func(t *testing.T) {
+		t.Parallel()
+		f := toConfirm(t)
+		f.n = 30
+		f.step("timeout_warning")
+		start := eval[int](f.kiosk, `Number(document.getElementById('countdown').textContent)`)
+		f.wait("the countdown going down", fmt.Sprintf(`Number(document.getElementById('countdown').textContent) < %d`, start))
+		f.waitLong("wiped after the warning", atStep("idle")+` && !document.getElementById('wiped').hidden && `+asked("timeout.wiped"), 45*time.Second)
+		f.step("timeout_wiped")
+		f.wait("no trace of the card", goneJS(sampleName)+` && `+goneJS(sampleMasked))
+		f.checkFlowConsole()
+	})
+	t.Run("extend", func(t *testing.T) {
+		t.Parallel()
+		f := toConfirm(t)
+		f.click(`[data-action="extend"]`)
+		f.wait("the warning gone, the step still there", atStep("confirm_identity")+` && document.getElementById('warning').hidden &&
+			document.getElementById('ci-name').textContent === '`+sampleName+`'`)
+		var st struct {
+			Step     string `json:"step"`
+			Deadline string `json:"deadline"`
+		}
+		f.ws.mustJSON("flow.get", map[string]any{}, &st)
+		if d, err := time.Parse(time.RFC3339, st.Deadline); err != nil || time.Until(d) < 50*time.Second {
+			t.Errorf("after 需要更多时间 the step's deadline is %q (%v from now), want a full minute", st.Deadline, time.Until(d))
+		}
+		f.checkFlowConsole()
+	})
+}
+
+// TestFlowConnectionLost: with the agent gone, the page takes the
+// person's data off the screen, says it is connecting, and — although
+// every reconnect fails — adds "请联系工作人员" once the agent has been
+// away for connHintMs in all (the old page reset that timer on every
+// failed attempt, so the hint never came). When the agent is back, the
+// page carries on.
+func TestFlowConnectionLost(t *testing.T) {
+	base, stop := startAgent(t, "")
+	k := newKioskAt(t, base, 1920, 1080)
+	f := &flowRig{kiosk: k, ws: dialWS(t, base), mode: "kiosk", shots: flowShotsDir(t), axe: axeSource(t), n: 40}
+	const hintMs = 4000
+	f.open(fmt.Sprintf("/?connHintMs=%d", hintMs))
+	f.wait("the idle screen", atStep("idle"))
+	f.click(`[data-action="apply"]`)
+	f.wait("read_card", atStep("read_card"))
+	k.rpc.must("sim.idcard.place", map[string]any{})
+	f.wait("confirm_identity", atStep("confirm_identity")+` && document.getElementById('ci-name').textContent === '`+sampleName+`'`)
+
+	stop()
+	lost := time.Now()
+	f.wait("the connecting panel, no personal data", `!document.getElementById('conn-panel').hidden && document.getElementById('conn-slow').hidden && `+
+		goneJS(sampleName)+` && `+goneJS(sampleMasked))
+	f.wait("the hint after the failed reconnects", `!document.getElementById('conn-slow').hidden`)
+	took := time.Since(lost)
+	retries := eval[int](f.kiosk, `window.kioskFlow.retries`)
+	if took < hintMs*time.Millisecond-500*time.Millisecond || took > hintMs*time.Millisecond+3*time.Second || retries < 3 {
+		t.Errorf("the hint came %v after the agent went (want ~%d ms), after %d reconnect attempts", took, hintMs, retries)
+	}
+	if got := f.text("conn-slow"); !strings.Contains(got, "请联系工作人员") {
+		t.Errorf("the hint says %q", got)
+	}
+	f.step("connection_lost")
+
+	startAgent(t, strings.TrimPrefix(base, "http://"))
+	f.waitLong("the idle screen when the agent is back", atStep("idle")+` && document.getElementById('conn-panel').hidden`, 15*time.Second)
+	// A browser logs the failed reconnect attempts as errors: the console
+	// is not checked.
+}
