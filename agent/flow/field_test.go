@@ -211,7 +211,9 @@ func TestFieldUnlockRefusals(t *testing.T) {
 	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
 	r.wait("the PIN asked for", func(s State) bool { return s.View.Unlock != nil && s.View.Unlock.Card })
 	r.act(ActPIN, map[string]string{"pin": "246810"})
-	r.wait("not a worker", func(s State) bool { return s.View.Unlock != nil && s.View.Unlock.Problem == "not_worker" && !s.View.Unlock.Card })
+	r.wait("not a worker", func(s State) bool {
+		return s.View.Unlock != nil && s.View.Unlock.Problem == "not_worker" && !s.View.Unlock.Card
+	})
 	r.clock.Advance(readRetry)
 	r.reader.cards <- card("张网格", workerID, "2035-01-01")
 	r.wait("the PIN asked for", func(s State) bool { return s.View.Unlock != nil && s.View.Unlock.Card })
