@@ -20,6 +20,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/config"
 	"github.com/kiosk-agent/kiosk-agent/agent/core"
+	"github.com/kiosk-agent/kiosk-agent/agent/service"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
@@ -150,12 +151,21 @@ func runAgent(args []string, stderr io.Writer) int {
 		runtime.GOMAXPROCS(cfg.MaxProcs)
 	}
 	log := newLogger(stderr, cfg.Log)
+	// One agent per state directory, decided before anything in it is
+	// opened (the outbox, the platform's database): a second agent is told
+	// who runs, not which file it found busy.
+	release, err := service.AcquireInstance(cfg.StateDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
+		return 1
+	}
+	defer release()
 	c, err := core.New(cfg, log)
 	if err != nil {
 		printConfigError(stderr, err)
 		return 2
 	}
-	return runService(cfg.StateDir, c.Run, c.Ready(), answers(c.Addr), log, stderr)
+	return runService(c.Run, c.Ready(), answers(c.Addr), log, stderr)
 }
 
 // printConfigError prints each problem of a configuration on its own line.

@@ -61,17 +61,11 @@ func serviceCommand(args []string, stdout, stderr io.Writer) int {
 // runService runs an agent core that is built but not started (run serves
 // until its context ends; ready is closed once it listens; healthy says
 // whether it still answers) the way the service manager runs it, and the
-// same way in the foreground (see service.Serve): one agent per state
-// directory; READY=1 to systemd once it listens, then WATCHDOG=1 while it
-// is healthy; STOPPING=1 when asked to stop; a second signal ends it at
-// once. It returns the exit status.
-func runService(stateDir string, run func(context.Context) error, ready <-chan struct{}, healthy func() bool, log *slog.Logger, stderr io.Writer) int {
-	release, err := service.AcquireInstance(stateDir)
-	if err != nil {
-		fmt.Fprintf(stderr, "kiosk-agent: %v\n", err)
-		return 1
-	}
-	defer release()
+// same way in the foreground (see service.Serve): READY=1 to systemd once
+// it listens, then WATCHDOG=1 while it is healthy; STOPPING=1 when asked
+// to stop; a second signal ends it at once. The caller holds the state
+// directory's instance lock. It returns the exit status.
+func runService(run func(context.Context) error, ready <-chan struct{}, healthy func() bool, log *slog.Logger, stderr io.Writer) int {
 	p := &service.Program{Run: func(ctx context.Context) error {
 		notifyCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
