@@ -159,7 +159,7 @@ func (s *submissions) Submit(ctx context.Context, key string, a protocol.Applica
 	if err != nil {
 		return protocol.ApplicationSubmitResult{}, err
 	}
-	s.q.Kick(context.WithoutCancel(ctx))
+	s.kickIfFailing(ctx)
 	return protocol.ApplicationSubmitResult{ApplicationID: ApplicationID(key), Queued: item.State != outbox.StateDelivered}, nil
 }
 
@@ -337,13 +337,23 @@ func (f flowOutbox) Submit(ctx context.Context, sub flow.Submission) (flow.Submi
 	return flow.Submitted{CaseNumber: ApplicationID(app.IdempotencyKey), Queued: queued}, nil
 }
 
+// kickIfFailing ends the sender's back-off when deliveries have been
+// failing: a new submission is a sign of life worth a try (Kick is a
+// synced write, so not for every submission: a sender that is not
+// backing off takes the new item at once).
+func (s *submissions) kickIfFailing(ctx context.Context) {
+	if s.q.Status().Failing > 0 {
+		s.q.Kick(context.WithoutCancel(ctx))
+	}
+}
+
 // awaitDelivery kicks the sender and waits up to deliveryWait for the
 // item to be delivered; it reports whether it is still queued.
 func (s *submissions) awaitDelivery(ctx context.Context, it outbox.Item) bool {
 	if it.State == outbox.StateDelivered {
 		return false
 	}
-	s.q.Kick(ctx)
+	s.kickIfFailing(ctx)
 	ctx, cancel := context.WithTimeout(ctx, deliveryWait)
 	defer cancel()
 	t := time.NewTicker(50 * time.Millisecond)
