@@ -197,6 +197,11 @@ func TestPlatformEmbeddedAndHTTPAgree(t *testing.T) {
 	for _, e := range flowApp.Evidence {
 		if e.ContentType == "application/pdf" {
 			pdfs++
+			// The documents' renderer, not the flow's plain-text stand-in
+			// (a few hundred bytes): a font and signature images embedded.
+			if e.Size < 20_000 {
+				t.Errorf("a signed PDF of %d bytes: not the rendered document", e.Size)
+			}
 		}
 	}
 	if pdfs != 2 {
