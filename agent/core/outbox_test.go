@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent/core"
+	"github.com/kiosk-agent/kiosk-agent/agent/outbox"
 	"github.com/kiosk-agent/kiosk-agent/agent/platform/demo"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
@@ -246,4 +248,26 @@ func healthCheck(t *testing.T, addr, component string) protocol.HealthCheck {
 	}
 	t.Fatalf("no health check of %s in %+v", component, r)
 	return protocol.HealthCheck{}
+}
+
+// The keys the agent makes for the flow's items are ones the outbox takes,
+// whatever the flow's key and the evidence's bytes.
+func TestFlowOutboxKeys(t *testing.T) {
+	for i := range 2000 {
+		body := []byte(strings.Repeat("x", i))
+		if i == 0 {
+			if err := outbox.ValidateKey("abcd370481195603144828abcdef"); err == nil {
+				t.Fatal("the outbox takes a key holding an ID number: this test tests nothing")
+			}
+		}
+		for _, k := range []string{
+			fmt.Sprintf("%032x", i),        // a hex key
+			"abcd370481195603144828abcdef", // one whose digits read as an ID number
+			"", "short",
+		} {
+			if err := core.CheckKeys(k, body); err != nil {
+				t.Fatalf("flow key %q: %v", k, err)
+			}
+		}
+	}
 }

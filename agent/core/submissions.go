@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +34,8 @@ import (
 // An application is stored as the platform's Application in JSON, under
 // its idempotency key; a piece of evidence as evidencePrefix, its
 // application's key and media type, a newline each, then its bytes,
-// under the application's key plus ".e" and 16 hex digits of its SHA-256.
+// under the application's key plus ".e" and 16 base32 characters of its
+// SHA-256.
 // The outbox encrypts both.
 type submissions struct {
 	c        *Core
@@ -218,10 +218,12 @@ func notSaved(err error) error {
 }
 
 // evidenceKey is the outbox key of a piece of evidence of the
-// application with key appKey.
+// application with key appKey: base32 of its SHA-256 (letters and the
+// digits 2-7, never a run of digits that reads as an ID number, which
+// the outbox would refuse).
 func evidenceKey(appKey string, body []byte) string {
 	sum := sha256.Sum256(body)
-	return appKey + ".e" + hex.EncodeToString(sum[:8])
+	return appKey + ".e" + flowKeyEncoding.EncodeToString(sum[:10])
 }
 
 func evidencePayload(appKey, contentType string, body []byte) []byte {
@@ -297,15 +299,22 @@ type flowOutbox struct{ s *submissions }
 // flowKeyEncoding derives a key where the flow's would not do.
 var flowKeyEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
+// flowAppKey is the key the flow's application is queued and sent under:
+// the flow's own, unless the outbox would refuse it (a random hex key can
+// hold a run of digits that reads as an ID number); then one derived from
+// it that cannot.
+func flowAppKey(k string) string {
+	if k != "" && outbox.ValidateKey(k) == nil {
+		return k
+	}
+	sum := sha256.Sum256([]byte("kiosk-agent flow key\x00" + k))
+	return flowKeyEncoding.EncodeToString(sum[:16])
+}
+
 func (f flowOutbox) Submit(ctx context.Context, sub flow.Submission) (flow.Submitted, error) {
 	s := f.s
 	app := sub.Application
-	if app.IdempotencyKey == "" || outbox.ValidateKey(app.IdempotencyKey) != nil {
-		// A random hex key can hold a run of digits that reads as an ID
-		// number, which the outbox refuses; derive one that cannot.
-		sum := sha256.Sum256([]byte("kiosk-agent flow key\x00" + app.IdempotencyKey))
-		app.IdempotencyKey = flowKeyEncoding.EncodeToString(sum[:16])
-	}
+	app.IdempotencyKey = flowAppKey(app.IdempotencyKey)
 	if app.Signatures == nil {
 		app.Signatures = []wire.SignatureRef{}
 	}
