@@ -233,6 +233,7 @@ func (e *Engine) notesLocked(notes string) error {
 		return nil
 	}
 	s.visitNotes = notes
+	s.appKey = "" // the application's notes change
 	if s.visitSig != nil {
 		s.visitSig.wipe()
 		s.visitSig = nil

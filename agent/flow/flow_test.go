@@ -165,14 +165,16 @@ func household() *platform.Household {
 }
 
 type fakeOutbox struct {
-	mu   sync.Mutex
-	subs []Submission
-	err  error
+	mu    sync.Mutex
+	subs  []Submission
+	err   error
+	tried []string // the idempotency key of every attempt
 }
 
 func (o *fakeOutbox) Submit(_ context.Context, s Submission) (Submitted, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.tried = append(o.tried, s.Application.IdempotencyKey)
 	if o.err != nil {
 		return Submitted{}, o.err
 	}
@@ -579,5 +581,81 @@ func TestViewsHideWhatTheyMust(t *testing.T) {
 				t.Errorf("%s shows %s unmasked", st.Step, other)
 			}
 		}
+	}
+}
+
+// recordingDocs records what documents are asked for.
+type recordingDocs struct {
+	mu   sync.Mutex
+	asks []DocData
+}
+
+func (d *recordingDocs) PDF(ctx context.Context, dd DocData) ([]byte, error) {
+	d.mu.Lock()
+	d.asks = append(d.asks, dd)
+	d.mu.Unlock()
+	return textDocuments{}.PDF(ctx, dd)
+}
+
+// TestSubmitRetryAndDocumentDates: a failed submit is retried with the
+// same idempotency key (a timeout may have saved it after all), and the
+// signed documents carry the time of the text that was signed, however
+// long the signing took.
+func TestSubmitRetryAndDocumentDates(t *testing.T) {
+	r := newRig(t, ModeKiosk)
+	docs := &recordingDocs{}
+	r.e.deps.Documents = docs
+	r.e.Start(KindApply)
+	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	r.waitStep(StepConfirmIdentity)
+	r.act(ActNext)
+	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
+	r.act(ActNext)
+	r.waitStep(StepPrecheck)
+	r.act(ActNext)
+	r.waitStep(StepChooseItems)
+	r.act(ActNext)
+	r.waitStep(StepSignCommitment)
+	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+	r.clock.Advance(50 * time.Second)
+	r.signOnScreen()
+	r.waitStep(StepSignAuthorization)
+	r.clock.Advance(70 * time.Second)
+	r.signOnScreen()
+	r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
+	r.signOnScreen()
+	r.waitStep(StepSubmit)
+	r.outbox.mu.Lock()
+	r.outbox.err = errors.New("disk full")
+	r.outbox.mu.Unlock()
+	r.act(ActNext)
+	r.wait("the error", func(s State) bool { return s.View.Submit != nil && s.View.Submit.Error == "not_saved" })
+	r.outbox.mu.Lock()
+	r.outbox.err = nil
+	r.outbox.mu.Unlock()
+	r.act(ActNext)
+	r.waitStep(StepReceipt)
+	if tr := r.outbox.tried; len(tr) != 2 || tr[0] != tr[1] || tr[0] == "" {
+		t.Fatalf("keys of the two attempts %q: want one key", tr)
+	}
+	for _, c := range r.outbox.tried[0] {
+		if c >= '0' && c <= '9' && (c < '2' || c > '7') {
+			t.Fatalf("key %q is not base32", r.outbox.tried[0])
+		}
+	}
+	docs.mu.Lock()
+	defer docs.mu.Unlock()
+	texts := map[string]time.Time{}
+	for _, d := range docs.asks {
+		if len(d.Signed) == 0 {
+			texts[d.Kind] = d.Date
+			continue
+		}
+		if want, ok := texts[d.Kind]; !ok || !d.Date.Equal(want) {
+			t.Errorf("signed %s dated %v, its text %v", d.Kind, d.Date, want)
+		}
+	}
+	if len(texts) != 2 || texts[DocCommitment].Equal(texts[DocAuthorization]) {
+		t.Errorf("text times %v (the clock moved between them)", texts)
 	}
 }

@@ -2,7 +2,7 @@ package flow
 
 import (
 	"crypto/rand"
-	"encoding/hex"
+	"encoding/base32"
 	"strings"
 
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
@@ -17,7 +17,10 @@ type receiptDoc struct {
 func newKey() string {
 	var b [16]byte
 	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	// Base32 (a–z, 2–7), not hex: a key is logged and checked for
+	// ID-number-like digit runs on its way out, and hex makes runs of
+	// digits often enough to be refused once in a few thousand.
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
 // receiptFor lays out the application receipt (flow-screens: receipt,

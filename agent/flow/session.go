@@ -60,7 +60,12 @@ type session struct {
 	signProblem string   // "empty", "pad": what the screen says about signing
 	source      string   // "pad" or "screen"
 
+	// The texts' times: a signed copy is dated as the text that was
+	// signed, so that it renders to the same text.
+	commitAt, authAt time.Time
+
 	// submit, receipt
+	appKey     string // the idempotency key, the same on every retry of this content
 	submitting bool
 	submitErr  string
 	submitted  *Submitted

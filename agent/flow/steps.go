@@ -347,14 +347,15 @@ func (e *Engine) signersOf(s *session) []*signer {
 
 func (e *Engine) startCommitmentLocked() {
 	s := e.s
-	doc, err := e.deps.Documents.PDF(s.ctx, e.docData(s, DocCommitment, nil))
+	d := e.docData(s, DocCommitment, nil)
+	doc, err := e.deps.Documents.PDF(s.ctx, d)
 	if err != nil {
 		s.signProblem = "document"
 		e.log.Error("flow: the commitment could not be made", "err", err)
 		return
 	}
 	clear(s.commitDoc)
-	s.commitDoc = doc
+	s.commitDoc, s.commitAt = doc, d.Date
 	e.startCaptureLocked(DocCommitment, doc, s.applicant().Name)
 }
 
@@ -367,13 +368,14 @@ func (e *Engine) startAuthorizationLocked() {
 		return // everyone has signed or is absent
 	}
 	if s.authDoc == nil {
-		doc, err := e.deps.Documents.PDF(s.ctx, e.docData(s, DocAuthorization, nil))
+		d := e.docData(s, DocAuthorization, nil)
+		doc, err := e.deps.Documents.PDF(s.ctx, d)
 		if err != nil {
 			s.signProblem = "document"
 			e.log.Error("flow: the authorization could not be made", "err", err)
 			return
 		}
-		s.authDoc = doc
+		s.authDoc, s.authAt = doc, d.Date
 	}
 	e.startCaptureLocked(DocAuthorization, s.authDoc, s.signers[s.cur].name)
 }
@@ -590,7 +592,12 @@ func (e *Engine) submitLocked() {
 		return
 	}
 	s.submitting, s.submitErr = true, ""
-	app := platform.Application{IdempotencyKey: newKey(), Applicant: s.applicant(), Items: s.items(e.deps.Items),
+	if s.appKey == "" {
+		// One key for this content: a retry after a timeout that had in
+		// fact saved the application is the same application.
+		s.appKey = newKey()
+	}
+	app := platform.Application{IdempotencyKey: s.appKey, Applicant: s.applicant(), Items: s.items(e.deps.Items),
 		Channel: e.cfg.Mode, Terminal: e.cfg.Terminal, CreatedAt: e.cfg.Clock.Now().UTC().Format(time.RFC3339)}
 	if s.related != nil {
 		app.RelatedToStaff = *s.related
@@ -627,7 +634,9 @@ func (e *Engine) submitLocked() {
 	}
 	ev = append(ev, visitEv...)
 	commitDoc := e.docData(s, DocCommitment, commitSigned)
+	commitDoc.Date = s.commitAt
 	authDoc := e.docData(s, DocAuthorization, authSigned)
+	authDoc.Date = s.authAt
 	e.async(StepSubmit, func(ctx context.Context) func(*session) {
 		ctx, cancel := context.WithTimeout(ctx, submitTimeout)
 		defer cancel()
@@ -909,6 +918,7 @@ func (e *Engine) dropSignaturesLocked() {
 	clear(s.authDoc)
 	s.commitDoc, s.authDoc = nil, nil
 	s.signProblem = ""
+	s.appKey = ""          // what is submitted changes
 	if s.visitSig != nil { // the record names the items and household
 		s.visitSig.wipe()
 		s.visitSig = nil
