@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
 
@@ -149,7 +152,18 @@ func (f *flowRig) apply() {
 			f.click(`[data-action="absent"]`)
 			continue
 		}
-		f.sign(fmt.Sprintf("sign_authorization-%d", i+1))
+		if i == 1 {
+			// The second signer writes on the screen instead (the
+			// fallback when the pad is not there or fails).
+			f.click(`[data-action="screen"]`)
+			f.wait("signing on the screen", `document.body.getAttribute('data-source') === 'screen' &&
+				document.body.getAttribute('data-ink-mode') === 'screen' && document.getElementById('btn-next').disabled`)
+			f.drawOnScreen()
+			f.wait("签好了 enabled by the ink on the screen", inkedPixelsJS+` > 500 && !document.getElementById('btn-next').disabled`)
+			f.step(fmt.Sprintf("sign_authorization-%d-screen", i+1))
+		} else {
+			f.sign(fmt.Sprintf("sign_authorization-%d", i+1))
+		}
 		f.click(`[data-action="next"]`)
 		f.wait("the signature taken", `document.body.getAttribute('data-step') !== 'sign_authorization' ||
 			document.querySelectorAll('#sg-signers [data-state="signed"]').length === `+fmt.Sprint(i+1))
@@ -207,6 +221,36 @@ func (f *flowRig) apply() {
 		f.wait("no trace of "+s, goneJS(s))
 	}
 	f.wait("the notice gone after 5 s", atStep("idle")+` && document.getElementById('wiped').hidden`)
+
+	// The application just made shows in the progress query (once the
+	// outbox has delivered it to the demo platform).
+	for try := 0; ; try++ {
+		f.click(`[data-action="progress"]`)
+		f.wait("read_card for a progress query", atStep("read_card")+` && document.body.getAttribute('data-kind') === 'progress'`)
+		f.ws.must("sim.idcard.place", map[string]any{}, 5*time.Second)
+		f.wait("the progress", atStep("progress")+` && document.getElementById('pg-loading').hidden`)
+		if eval[bool](f.kiosk, `!document.getElementById('pg-app').hidden`) {
+			break
+		}
+		if try == 10 {
+			t.Fatal("the application never showed in the progress query")
+		}
+		f.click(`[data-action="back"]`)
+		f.wait("idle", atStep("idle"))
+		f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+		time.Sleep(time.Second)
+	}
+	f.wait("five stages, 受理 now, said in words", `document.querySelectorAll('#pg-stages .stage').length === 5 &&
+		document.querySelector('#pg-stages [data-current="yes"]').textContent.includes('受理') &&
+		document.querySelector('#pg-stages [data-current="yes"]').textContent.includes('现在在这一步') &&
+		document.getElementById('pg-items').textContent.includes('低保') && `+asked("progress.show"))
+	f.step("progress")
+	f.click(`[data-action="print"]`)
+	f.wait("the progress printed", `document.getElementById('pg-print-state').getAttribute('data-state') === 'printed'`)
+	f.click(`[data-action="next"]`)
+	f.wait("take_card after the query", atStep("take_card")+` && document.getElementById('take-receipt-pic').hidden`)
+	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+	f.wait("wiped after the query", atStep("idle")+` && `+goneJS(sampleName)+` && `+goneJS(sampleMasked))
 }
 
 // sign has the simulated pad write the signer's name, and checks that the
@@ -230,4 +274,27 @@ func (f *flowRig) sign(name string) {
 	}
 	f.wait("the mirrored ink", inkedPixelsJS+` > 500 && !document.getElementById('btn-next').disabled`)
 	f.step(name)
+}
+
+// drawOnScreen writes 王 and a stroke down with the mouse in the sign
+// box, as a finger would.
+func (f *flowRig) drawOnScreen() {
+	f.t.Helper()
+	box := eval[map[string]float64](f.kiosk, `(() => { const r = document.getElementById('ink').getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })()`)
+	strokes := [][4]float64{{0.25, 0.3, 0.6, 0.3}, {0.27, 0.5, 0.58, 0.5}, {0.2, 0.72, 0.65, 0.72}, {0.42, 0.3, 0.42, 0.72}}
+	var acts []chromedp.Action[chromedp.Void]
+	for _, s := range strokes {
+		x0, y0 := box["x"]+s[0]*box["w"], box["y"]+s[1]*box["h"]
+		x1, y1 := box["x"]+s[2]*box["w"], box["y"]+s[3]*box["h"]
+		acts = append(acts, chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft))
+		for i := 1; i <= 15; i++ {
+			p := float64(i) / 15
+			acts = append(acts, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*p, y0+(y1-y0)*p, chromedp.ButtonLeft),
+				chromedp.Sleep(8*time.Millisecond))
+		}
+		acts = append(acts, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y1, chromedp.ButtonLeft))
+	}
+	if err := chromedp.Do(f.tab, acts...); err != nil {
+		f.t.Fatal(err)
+	}
 }

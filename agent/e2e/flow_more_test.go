@@ -9,9 +9,9 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
 
-// TestFlowProgress is the progress query: 查询进度, the card, the
-// applications' stages (or the plain "没有查到"), 办完了, the card taken:
-// wiped, back to idle.
+// TestFlowProgress is the progress query of someone with no application
+// (the application tests query one they made): 查询进度, the card, the
+// plain "没有查到", 办完了, the card taken: wiped, back to idle.
 func TestFlowProgress(t *testing.T) {
 	f := newFlowRig(t, "kiosk")
 	f.n = 20 // its screenshots follow the application's
@@ -30,7 +30,7 @@ func TestFlowProgress(t *testing.T) {
 		f.ws.waitEvent(protocol.EventPrinterJob, 10*time.Second)
 	} else {
 		f.wait("a plain word for no progress", `!document.getElementById('pg-problem').hidden && document.getElementById('pg-problem-text').textContent.length > 10`)
-		f.step("progress")
+		f.step("progress_none")
 	}
 	if strings.Contains(f.text("main"), "不符合") {
 		t.Error("the progress says 不符合")
@@ -130,4 +130,50 @@ func TestFlowConnectionLost(t *testing.T) {
 	f.waitLong("the idle screen when the agent is back", atStep("idle")+` && document.getElementById('conn-panel').hidden`, 15*time.Second)
 	// A browser logs the failed reconnect attempts as errors: the console
 	// is not checked.
+}
+
+// TestFlowCardProblems: a resident card that has expired, and a permit
+// (港澳台居民居住证), each get their own plain screen on read_card — what
+// happened, what to do, 呼叫工作人员 large, 结束 — and "证件", never
+// "身份证", for the permit.
+func TestFlowCardProblems(t *testing.T) {
+	f := newFlowRig(t, "kiosk")
+	f.n = 50
+	f.open("/")
+	f.wait("the idle screen", atStep("idle"))
+
+	f.click(`[data-action="apply"]`)
+	f.wait("read_card", atStep("read_card"))
+	expired := map[string]any{"type": "resident", "name": "刘桂芳", "sex": "女", "nation": "汉", "birthDate": "1950-02-03",
+		"address": "山东省滕州市龙泉街道杏坛路1号", "idNumber": "370481195002030046", "issuer": "滕州市公安局",
+		"validFrom": "2000-01-01", "validUntil": "2020-01-01"}
+	f.ws.must("sim.idcard.place", map[string]any{"card": expired}, 5*time.Second)
+	f.wait("the expired card's screen", atStep("read_card")+` && document.body.getAttribute('data-problem') === 'expired' &&
+		document.getElementById('title').textContent === '身份证已过期' &&
+		document.getElementById('read-notice-text').textContent.includes('2020年1月1日') &&
+		!document.getElementById('read-actions').hidden && !document.getElementById('btn-end').hidden && `+asked("card.expired"))
+	f.step("card_expired")
+	f.click(`#btn-end`)
+	f.wait("ended, wiped", atStep("idle")+` && !document.getElementById('wiped').hidden && `+goneJS("刘桂芳"))
+	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+
+	f.click(`[data-action="apply"]`)
+	f.wait("read_card", atStep("read_card"))
+	f.ws.must("sim.idcard.place", map[string]any{"sample": 2}, 5*time.Second)
+	f.wait("the permit's screen", atStep("read_card")+` && document.body.getAttribute('data-problem') === 'permit' &&
+		document.getElementById('title').textContent === '请到窗口办理' &&
+		document.getElementById('read-notice-text').textContent.includes('港澳台居民居住证') && `+asked("card.permit"))
+	if txt := eval[string](f.kiosk, `document.body.innerText`); strings.Contains(txt, "身份证") {
+		t.Errorf("the permit's screen says 身份证: %q", txt)
+	}
+	f.step("card_permit")
+	f.click(`[data-testid="read-call-staff"]`)
+	ev := f.ws.waitEvent(protocol.EventStaffCalled, 10*time.Second)
+	if !strings.Contains(string(ev.Params), "read_card") {
+		t.Errorf("staff.called %s", ev.Params)
+	}
+	f.wait("the staff panel", `!document.getElementById('staff-panel').hidden`)
+	f.click(`#btn-end`)
+	f.wait("ended, wiped", atStep("idle")+` && `+goneJS("陈嘉欣"))
+	f.checkFlowConsole()
 }

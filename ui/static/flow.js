@@ -190,8 +190,15 @@ client.on('reconnecting', () => { window.kioskFlow.retries++; });
 client.on('flow.state', (st) => render(st));
 client.on('sigpad.started', (p) => {
   if (!p || !isSignStep()) return;
+  // A capture (re)starts at the agent: the box starts empty, and takes
+  // a finger only from now on (strokes before would reach no capture).
+  model.started = p.source;
   ink.clear();
   ink.setPadRange(p.width, p.height);
+  if (model.state && model.state.view.sign) {
+    renderSign(model.state, {bar: {}});
+    renderSignButtons();
+  }
   body.setAttribute('data-inked', 'no');
   renderSignButtons();
 });
@@ -483,13 +490,15 @@ function renderModeNote(st) {
 function renderIdle(st, r) {
   const v = st.view || {};
   show('wiped', !!v.wiped);
+  show('idle-lead', !v.wiped);
   if (v.wiped && model.sawWarning) r.voice = ['timeout.wiped'];
   r.voiceKey = v.wiped ? 'wiped' : '';
   if (!v.wiped) model.sawWarning = false;
   let lead = '只带身份证就能申请。不会用请点“呼叫工作人员”。';
   if (st.mode === 'counter') lead = '请到窗口办理。工作人员点“我要申请”开始。';
   else if (st.mode === 'field') lead = '请工作人员刷证解锁。';
-  setText('idle-lead', lead);
+  // Sentences as unbreakable phrases: a line never ends inside one.
+  fill('idle-lead', lead.replace(/。/g, '。\n').split('\n').filter(Boolean).map((p) => h('span', {cls: 'phrase', text: p})));
   renderIdleCall();
 }
 
@@ -500,6 +509,8 @@ function renderIdleCall() {
   const left = model.idleCalledUntil - Date.now();
   const on = left > 0 && body.getAttribute('data-step') === 'idle';
   show('idle-called', on);
+  // The notices take the lead's place, never cover it.
+  show('idle-lead', !on && $('wiped').hidden);
   if (on) idleCallTimer = setTimeout(renderIdleCall, left + 20);
 }
 
@@ -578,7 +589,7 @@ function renderConfirm(st, r) {
   show('ci-clerk', clerk);
   if (clerk) {
     $('ci-verified').setAttribute('aria-pressed', c.verified ? 'true' : 'false');
-    setText('ci-verified-word', c.verified ? '已核对本人 ✓' : '已核对本人');
+    setText('ci-verified-word', '已核对本人');
     r.bar.nextOn = !!c.verified;
     r.bar.why = '请工作人员先对照照片核对本人，勾选“已核对本人”。';
   }
@@ -723,9 +734,13 @@ function renderSign(st, r) {
   const key = st.step + '|' + sv.current + '|' + sv.source;
   if (key !== model.signKey) {
     model.signKey = key;
+    model.started = '';
     ink.clear();
   }
-  ink.setMode(sv.source === 'screen' && sv.capturing ? 'screen' : (sv.capturing ? 'pad' : 'off'));
+  let mode = 'off';
+  if (sv.capturing) mode = sv.source === 'screen' ? (model.started === 'screen' ? 'screen' : 'off') : 'pad';
+  ink.setMode(mode);
+  body.setAttribute('data-ink-mode', mode);
   requestAnimationFrame(() => ink.size());
 
   setText('sg-lead', commitment ? '请看完下面几句话，在签字板上写您的名字。' : '为了审核，需要查您家的收入和财产。请每位在场的大人都签名。');
@@ -852,7 +867,7 @@ function renderReceipt(rc, r) {
   const p = $('rc-print');
   p.setAttribute('data-state', rc.printing || '');
   if (rc.printing === 'printing') fill('rc-print', [h('span', {cls: 'dots', 'aria-hidden': 'true'}), '回执正在打印']);
-  else if (rc.printing === 'printed') fill('rc-print', [icon('check'), '回执已打印 ✓']);
+  else if (rc.printing === 'printed') fill('rc-print', [icon('check'), '回执已打印']);
   else fill('rc-print', []);
   const failed = rc.printing === 'failed';
   show('rc-print-failed', failed);
@@ -893,7 +908,7 @@ function renderProgress(pv) {
   $('pg-print').disabled = pv.printing === 'printing';
   const ps = $('pg-print-state');
   ps.setAttribute('data-state', pv.printing || '');
-  fill('pg-print-state', pv.printing === 'printing' ? ['正在打印'] : pv.printing === 'printed' ? [icon('check'), '已打印 ✓']
+  fill('pg-print-state', pv.printing === 'printing' ? ['正在打印'] : pv.printing === 'printed' ? [icon('check'), '已打印']
     : pv.printing === 'failed' ? ['暂时打不出，请到窗口问'] : []);
   if (!apps.length) return;
   model.pgIndex = Math.min(Math.max(model.pgIndex, 0), apps.length - 1);
