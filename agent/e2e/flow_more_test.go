@@ -177,3 +177,21 @@ func TestFlowCardProblems(t *testing.T) {
 	f.wait("ended, wiped", atStep("idle")+` && `+goneJS("陈嘉欣"))
 	f.checkFlowConsole()
 }
+
+// TestFlowFieldUnlock: in field mode the page asks for the worker
+// first, and the steps it has no screen for yet (unlock needs a PIN,
+// which flow.act does not carry) say plainly to ask staff: never a blank
+// screen.
+func TestFlowFieldUnlock(t *testing.T) {
+	f := newFlowRig(t, "field")
+	f.open("/")
+	f.wait("the locked idle screen", atStep("idle")+` && document.getElementById('idle-lead').textContent.includes('请工作人员刷证解锁')`)
+	f.click(`[data-action="apply"]`)
+	f.wait("the unlock step, said in words", atStep("unlock")+` && document.getElementById('title').textContent === '工作人员解锁' &&
+		!document.querySelector('[data-screen="other"]').hidden`)
+	f.n = 60
+	f.step("field_unlock")
+	f.click(`[data-action="back"]`)
+	f.wait("idle again", atStep("idle"))
+	f.checkFlowConsole()
+}

@@ -132,6 +132,7 @@ const TITLES = {
   starting: '社会救助自助申请', idle: '社会救助自助申请', read_card: '请放身份证', confirm_identity: '请核对您的信息',
   household: '您家的情况', precheck: '您可能可以申请', choose_items: '选择申请项目', sign_commitment: '诚信承诺',
   sign_authorization: '同意查询家庭收入', submit: '确认提交', receipt: '申请已受理', take_card: '请带好东西', progress: '办理进度',
+  unlock: '工作人员解锁', home_visit: '入户记录',
 };
 const STEP_WORDS = {
   idle: '首页', read_card: '放身份证', confirm_identity: '核对信息', household: '家庭情况', precheck: '可能可以申请',
@@ -410,7 +411,8 @@ function render(st) {
   else body.removeAttribute('data-kind');
   window.kioskFlow.step = step;
 
-  const screen = step === 'sign_commitment' || step === 'sign_authorization' ? 'sign' : step;
+  let screen = step === 'sign_commitment' || step === 'sign_authorization' ? 'sign' : step;
+  if (!document.querySelector('[data-screen="' + screen + '"]')) screen = 'other';
   for (const s of document.querySelectorAll('[data-screen]')) {
     const on = s.getAttribute('data-screen') === screen;
     if (!on) emptyFills(s);
@@ -423,7 +425,7 @@ function render(st) {
   }
 
   const bar = {back: '返回', next: '', nextOn: true, end: false, backOn: true};
-  let title = TITLES[step] || TITLES.idle;
+  let title = TITLES[step] || '请稍等';
   const r = {title: title, bar: bar, voice: []};
   switch (step) {
     case 'idle': renderIdle(st, r); break;
