@@ -404,10 +404,12 @@ type FlowStartParams struct {
 
 // FlowActParams are the params of flow.act: the action and its own params.
 type FlowActParams struct {
-	Action         string `json:"action"`
-	Item           string `json:"item,omitempty"`           // toggle
-	RelatedToStaff *bool  `json:"relatedToStaff,omitempty"` // answer
-	Page           int    `json:"page,omitempty"`           // page
+	Action         string  `json:"action"`
+	Item           string  `json:"item,omitempty"`           // toggle
+	RelatedToStaff *bool   `json:"relatedToStaff,omitempty"` // answer
+	Page           int     `json:"page,omitempty"`           // page
+	PIN            string  `json:"pin,omitempty"`            // pin (field mode)
+	Notes          *string `json:"notes,omitempty"`          // notes (field mode)
 }
 
 // StaffCallParams are the params of staff.call.

@@ -80,10 +80,12 @@ func (a *API) flowAct(_ context.Context, c *rpc.Conn, params json.RawMessage) (a
 		return nil, err
 	}
 	rest, _ := json.Marshal(struct {
-		Item           string `json:"item,omitempty"`
-		RelatedToStaff *bool  `json:"relatedToStaff,omitempty"`
-		Page           int    `json:"page,omitempty"`
-	}{p.Item, p.RelatedToStaff, p.Page})
+		Item           string  `json:"item,omitempty"`
+		RelatedToStaff *bool   `json:"relatedToStaff,omitempty"`
+		Page           int     `json:"page,omitempty"`
+		PIN            string  `json:"pin,omitempty"`
+		Notes          *string `json:"notes,omitempty"`
+	}{p.Item, p.RelatedToStaff, p.Page, p.PIN, p.Notes})
 	st, err := a.d.Flow.Act(p.Action, rest)
 	if err != nil {
 		return nil, flowError(err)

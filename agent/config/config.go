@@ -141,6 +141,9 @@ type Flow struct {
 	Mode string `toml:"mode"`
 	// Window is the service window people are sent to.
 	Window string `toml:"window"`
+	// Workers are the field workers who may unlock a field-mode device:
+	// "CARD SECRET" entries made by kiosk-agent field-worker.
+	Workers []string `toml:"workers"`
 }
 
 // Staff is the [staff] table: calls for staff.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kiosk-agent/kiosk-agent/agent/fieldauth"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 )
 
@@ -255,6 +256,16 @@ func settings() []setting {
 			key: "flow.window", flag: "window", arg: "N", def: "1",
 			usage:   "send people who need staff to service window `N`",
 			meaning: "the service window people are sent to (「请到 N 号窗口」) when nobody answers a staff call, and on receipts",
+		},
+		{
+			key: "flow.workers", flag: "field-worker", arg: "ENTRY",
+			defDoc: "none",
+			usage:  "let the field worker of `ENTRY` (from kiosk-agent field-worker) unlock field mode (repeatable)",
+			meaning: "the field workers (网格员) who may unlock a `field`-mode device with their own ID card and PIN: one " +
+				"`\"CARD SECRET\"` string each, as `kiosk-agent field-worker` prints it (the masked ID number and a salted " +
+				"PBKDF2 hash of the number and PIN; neither is stored in clear). With `--simulate` and none listed, sample " +
+				"card 1 (李建国) unlocks with PIN `123456`. `--field-worker` is repeatable and replaces the file's list",
+			rule: rule{check: checkWorkers},
 		},
 		{
 			key: "staff.webhook", flag: "staff-webhook", arg: "URL",
@@ -775,4 +786,28 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// checkWorkers checks flow.workers: each entry a masked ID number and a
+// PBKDF2 secret, as kiosk-agent field-worker prints them.
+func checkWorkers(_ *Config, v reflect.Value) string {
+	for i := range v.Len() {
+		if _, err := WorkerEntry(v.Index(i).String()); err != nil {
+			return fmt.Sprintf("entry %d: %v", i+1, err)
+		}
+	}
+	return ""
+}
+
+// WorkerEntry splits a flow.workers entry, "CARD SECRET", and checks it.
+func WorkerEntry(s string) (fieldauth.Entry, error) {
+	card, secret, ok := strings.Cut(strings.TrimSpace(s), " ")
+	e := fieldauth.Entry{Card: card, Secret: strings.TrimSpace(secret)}
+	if !ok {
+		return e, errors.New(`want "CARD SECRET" as kiosk-agent field-worker prints it`)
+	}
+	if _, err := fieldauth.New([]fieldauth.Entry{e}); err != nil {
+		return e, errors.Unwrap(err) // without "field worker 1: "
+	}
+	return e, nil
 }

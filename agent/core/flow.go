@@ -10,10 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
 	"github.com/kiosk-agent/kiosk-agent/agent/device"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/idcard"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/printer"
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/fieldauth"
 	"github.com/kiosk-agent/kiosk-agent/agent/flow"
 	samv "github.com/kiosk-agent/kiosk-agent/drivers/idcard"
 	"github.com/kiosk-agent/kiosk-agent/drivers/printer/escpos"
@@ -32,6 +34,9 @@ func (c *Core) provisionFlow(agentID string) {
 	}
 	if c.printer != nil {
 		deps.Printer = &flowPrinter{svc: c.printer, waiters: c.printWaiters}
+	}
+	if c.cfg.Flow.Mode == flow.ModeField {
+		deps.Workers = c.fieldWorkers()
 	}
 	// The API is registered after the engine: these reach it then.
 	deps.Staff = staffFunc(func(reason string, step flow.Step) {
@@ -171,4 +176,56 @@ func (c *Core) staffWebhook(url string) func(protocol.StaffCalledEvent) {
 			}
 		}()
 	}
+}
+
+// demoWorkerID and demoWorkerPIN unlock a simulated field-mode agent that
+// lists no workers: idcardsim's sample card 1 (李建国).
+const (
+	demoWorkerID  = "370402198811073014"
+	demoWorkerPIN = "123456"
+)
+
+// fieldWorkers is the registry of flow.workers (checked by the config
+// already), or nil when nobody can unlock.
+func (c *Core) fieldWorkers() flow.Workers {
+	var entries []fieldauth.Entry
+	for _, s := range c.cfg.Flow.Workers {
+		e, err := config.WorkerEntry(s)
+		if err != nil {
+			c.log.Error("flow.workers: an entry is not valid; it is left out", "err", err)
+			continue
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 && c.cfg.Simulate {
+		e, err := fieldauth.NewEntry(demoWorkerID, demoWorkerPIN)
+		if err == nil {
+			entries = append(entries, e)
+			c.log.Info("field mode, simulated: sample card 1 unlocks with PIN " + demoWorkerPIN)
+		}
+	}
+	if len(entries) == 0 {
+		c.log.Warn("field mode with no flow.workers: nobody can unlock this device (kiosk-agent field-worker makes an entry)")
+		return nil
+	}
+	r, err := fieldauth.New(entries)
+	if err != nil {
+		c.log.Error("flow.workers", "err", err)
+		return nil
+	}
+	return workerRegistry{r}
+}
+
+// workerRegistry tells the flow's errors from fieldauth's.
+type workerRegistry struct{ r *fieldauth.Registry }
+
+func (w workerRegistry) Verify(ctx context.Context, id, pin string) error {
+	err := w.r.Verify(ctx, id, pin)
+	switch {
+	case errors.Is(err, fieldauth.ErrNotWorker):
+		return fmt.Errorf("%w: %v", flow.ErrNotWorker, err)
+	case errors.Is(err, fieldauth.ErrWrongPIN), errors.Is(err, fieldauth.ErrBadPIN):
+		return fmt.Errorf("%w: %v", flow.ErrWrongPIN, err)
+	}
+	return err
 }

@@ -155,6 +155,9 @@ func (e *Engine) pinLocked(pin string) error {
 	if s.step != StepUnlock || s.card == nil || s.checking {
 		return errorsf(ErrNotReady, "place the worker's card first")
 	}
+	if !pinForm(pin) {
+		return errorsf(ErrBadAction, "pin: 6 to 12 digits") // a slip of the keypad, not a wrong guess
+	}
 	now := e.cfg.Clock.Now()
 	if now.Before(e.pinLockUntil) {
 		s.unlockProblem = "locked_out"
@@ -302,8 +305,20 @@ func (e *Engine) homeVisitView(s *session, now time.Time) *HomeVisitView {
 	return v
 }
 
-// visitEvidence adds the visit record and the worker's signature to a
-// submission.
+// pinForm says whether pin has a PIN's form: 6 to 12 digits.
+func pinForm(pin string) bool {
+	if len(pin) < 6 || len(pin) > 12 {
+		return false
+	}
+	for _, c := range pin {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// visitSHA is the hex SHA-256 of b.
 func visitSHA(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

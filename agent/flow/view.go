@@ -76,7 +76,8 @@ type ReadView struct {
 	Reading  bool `json:"reading"`
 	Failures int  `json:"failures"`
 	// Problem is "replace" (lift it and place it again), "reader" (the
-	// reader is not working) or "".
+	// reader is not working), "worker_card" (field mode: the worker's own
+	// card is on the reader, not the applicant's) or "".
 	Problem string `json:"problem,omitempty"`
 	// CallStaff: after ReadFailLimit failures, offer staff in large.
 	CallStaff bool `json:"callStaff,omitempty"`
@@ -200,7 +201,8 @@ type ReceiptView struct {
 	Deadline   string   `json:"deadline"` // 2024年7月15日
 	// Queued: not at the platform yet (待上传; offline).
 	Queued bool `json:"queued"`
-	// Printing is "printing", "printed" or "failed".
+	// Printing is "printing", "printed", "failed" or "none" (field mode:
+	// no printer; the number is read out).
 	Printing   string `json:"printing"`
 	CanReprint bool   `json:"canReprint"`
 	// Missing are the materials still to bring, per item (一次性告知).

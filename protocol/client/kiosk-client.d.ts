@@ -407,11 +407,15 @@ export type CaptureButton = 'confirm' | 'retry' | 'cancel';
 
 /** The steps of the application session. */
 export type FlowStep = 'idle' | 'read_card' | 'confirm_identity' | 'household' | 'precheck' | 'choose_items'
-  | 'sign_commitment' | 'sign_authorization' | 'submit' | 'receipt' | 'take_card' | 'progress';
+  | 'sign_commitment' | 'sign_authorization' | 'submit' | 'receipt' | 'take_card' | 'progress'
+  /** field mode: the worker's card and PIN; the 入户记录 */
+  | 'unlock' | 'home_visit';
 
 /** Actions of flow.act (the pages' data-action names). */
 export type FlowAction = 'next' | 'back' | 'extend' | 'cancel' | 'call-staff' | 'cancel-call' | 'dispute' | 'toggle'
-  | 'answer' | 'clear' | 'absent' | 'print' | 'reprint' | 'screen' | 'page' | 'verified';
+  | 'answer' | 'clear' | 'absent' | 'print' | 'reprint' | 'screen' | 'page' | 'verified'
+  /** field mode */
+  | 'pin' | 'lock' | 'notes';
 
 /** Params of flow.act. */
 export interface FlowActParams {
@@ -422,6 +426,10 @@ export interface FlowActParams {
   relatedToStaff?: boolean;
   /** page: the household page, from 1 */
   page?: number;
+  /** pin (field mode, unlock): the worker's PIN, 6 to 12 digits */
+  pin?: string;
+  /** notes (field mode, home_visit): the 入户记录, at most 2000 characters */
+  notes?: string;
 }
 
 /** The session's state (flow.state, and the answer of every flow.* call). */
@@ -441,7 +449,7 @@ export interface FlowView {
   wiped?: boolean;
   window?: string;
   staff?: { called: boolean; since: string; busy?: boolean };
-  read?: { reading: boolean; failures: number; problem?: 'replace' | 'reader'; callStaff?: boolean };
+  read?: { reading: boolean; failures: number; problem?: 'replace' | 'reader' | 'worker_card'; callStaff?: boolean };
   card?: {
     type: string; typeName: string; name: string; idMasked: string; sex?: string; birthYear?: string;
     validUntil: string; expired: boolean; problem?: 'expired' | 'permit'; photo?: string; verified?: boolean;
@@ -463,9 +471,22 @@ export interface FlowView {
     current: number; done: boolean;
   };
   submit?: { items: string[]; signed: string[]; absent?: string[]; submitting: boolean; error?: string };
+  /** field mode: nobody is unlocked (idle shows 「请工作人员刷证解锁」) */
+  locked?: boolean;
+  /** field mode: the unlocked worker, masked */
+  worker?: string;
+  unlock?: {
+    card: boolean; name?: string; checking?: boolean;
+    problem?: 'not_worker' | 'wrong_pin' | 'locked_out' | 'permit' | 'no_workers';
+    attemptsLeft?: number; lockedUntil?: string;
+  };
+  homeVisit?: {
+    notes: string; worker: string; date: string; source: 'pad' | 'screen' | ''; capturing: boolean; inked: boolean;
+    problem?: 'empty' | 'pad' | 'document'; signed: boolean;
+  };
   receipt?: {
     caseNumber: string; items: string[]; deadline: string; queued: boolean;
-    printing: 'printing' | 'printed' | 'failed' | ''; canReprint: boolean;
+    printing: 'printing' | 'printed' | 'failed' | 'none' | ''; canReprint: boolean;
     missing?: { item: string; name: string; materials: string[] }[];
   };
   progress?: {

@@ -60,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return printCommand(args, stdout, stderr)
 	case "evidence-key":
 		return evidenceKeyCommand(args, stdout, stderr)
+	case "field-worker":
+		return fieldWorkerCommand(args, os.Stdin, stdout, stderr)
 	case "verify-signature":
 		return verifySignatureCommand(args, stdout, stderr)
 	case "version", "--version":
@@ -108,6 +110,8 @@ func usage(w io.Writer) {
                                 print a test receipt (Chinese, rare characters, QR, barcode) and show the status
   kiosk-agent evidence-key [--state-dir DIR]
                                 print the public key that checks this agent's signature bundles
+  kiosk-agent field-worker < ID-NUMBER, PIN, PIN (three lines)
+                                print a field worker's flow.workers entry (masked number, PBKDF2 hash)
   kiosk-agent verify-signature FILE [--key KEY] [--document DOC]
                                 check a signature bundle offline; names the part that fails
   kiosk-agent audit verify [--dir DIR]
