@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -263,9 +264,17 @@ func TestKioskInjectedEvents(t *testing.T) {
 	k.waitFor("the waiting prompt", waitingJS)
 
 	reader := map[string]any{"kind": "idcard", "id": "idcard0", "model": "SAM_V reader simulator", "port": "/dev/pts/9", "state": "disconnected"}
-	k.inject("device.changed", map[string]any{"device": reader})
 	offlineJS := `document.body.getAttribute('data-state') === 'reader-offline' && !document.getElementById('status').hidden &&
 		document.getElementById('status-text').textContent === '读卡器未连接，请联系工作人员'`
+	// The page may still be taking the device list of its first
+	// connection, which would overwrite an event that came before it: on a
+	// loaded machine, the event is sent again until the page shows it.
+	for try := 0; ; try++ {
+		k.inject("device.changed", map[string]any{"device": reader})
+		if _, err := chromedp.Run(k.tab, chromedp.Poll[chromedp.Void](offlineJS, chromedp.WithPollingTimeout(time.Second))); err == nil || try == 5 {
+			break
+		}
+	}
 	k.waitFor("the reader-offline notice", offlineJS)
 	k.checkLayout("reader-offline screen")
 	k.screenshot("ui-reader-offline.png")
