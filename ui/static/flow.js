@@ -873,11 +873,13 @@ function renderReceipt(rc, r) {
   else fill('rc-print', []);
   const failed = rc.printing === 'failed';
   show('rc-print-failed', failed);
+  setText('rc-lead', failed ? '请记下受理编号。还缺的材料，工作人员也会告诉您。'
+    : '请收好回执，上面有编号和电话。还缺的材料，回执上写清楚了。');
   if (failed) r.title = '回执暂时打不出';
   const missing = rc.missing || [];
   show('rc-missing', missing.length > 0);
   fill('rc-missing-list', missing.map((m) => h('li', null, [icon('bang'), h('span', {text: m.name + '：' + m.materials.join('、')})])));
-  show('rc-reprint', !!rc.canReprint && !failed);
+  show('rc-reprint', !!rc.canReprint);
   r.bar.next = '下一步';
   r.bar.backOn = false;
   r.voiceKey = failed ? 'failed' : '';
