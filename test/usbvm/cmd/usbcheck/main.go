@@ -1,0 +1,68 @@
+// Command usbcheck runs the real-USB checks inside the testbed VM (see
+// package usbvm), against the gadgets usbgadget serves, through the
+// agent's own packages: gousb (built with -tags libusb), hidraw,
+// /dev/usb/lp, and at the end the agent binary. It prints one line per
+// check, "PASS name (details)" or "FAIL name: why", then a count, and
+// exits non-zero unless every check passed.
+//
+//	usbcheck [-only reader,printer,pad] [-agent /bin/kiosk-agent]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+var (
+	only      = flag.String("only", "reader,printer,pad", "which devices to check")
+	agentPath = flag.String("agent", "/bin/kiosk-agent", "the agent binary (libusb build)")
+	failures  int
+	passes    int
+)
+
+// check runs one named check and prints its verdict.
+func check(name string, f func() (string, error)) bool {
+	start := time.Now()
+	detail, err := func() (d string, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return f()
+	}()
+	took := time.Since(start).Round(time.Millisecond)
+	if err != nil {
+		failures++
+		fmt.Printf("FAIL %s: %v (%v)\n", name, err, took)
+		return false
+	}
+	passes++
+	if detail != "" {
+		detail = "; " + detail
+	}
+	fmt.Printf("PASS %s (%v%s)\n", name, took, detail)
+	return true
+}
+
+func main() {
+	flag.Parse()
+	want := strings.Split(*only, ",")
+	if slices.Contains(want, "reader") {
+		readerChecks()
+	}
+	if slices.Contains(want, "printer") {
+		printerChecks()
+	}
+	if slices.Contains(want, "pad") {
+		padChecks()
+	}
+	fmt.Printf("usbcheck: %d passed, %d failed\n", passes, failures)
+	if failures > 0 || passes == 0 {
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,12 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+
+	"github.com/kiosk-agent/kiosk-agent/test/usbvm"
+)
+
+func startPrinter(*usbvm.Recorder) (func(), error) { return nil, errors.New("not yet") }
+func startPad(*usbvm.Recorder) (func(), error)     { return nil, errors.New("not yet") }
