@@ -45,6 +45,9 @@ rc=$?
 
 # On failure, the gadgets' goroutines are dumped (SIGQUIT) into their logs.
 [ $rc = 0 ] && sig=TERM || sig=QUIT
+if [ $rc != 0 ]; then
+  for p in $pids; do echo "usbvm: --- pid $p $(cat /proc/$p/cmdline | tr '\0' ' ') in $(cat /proc/$p/wchan 2>/dev/null)"; cat /proc/$p/stack 2>/dev/null; done
+fi
 kill -$sig $pids 2>/dev/null
 i=0
 while [ $i -lt 40 ]; do
