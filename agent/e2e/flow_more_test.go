@@ -178,20 +178,98 @@ func TestFlowCardProblems(t *testing.T) {
 	f.checkFlowConsole()
 }
 
-// TestFlowFieldUnlock: in field mode the page asks for the worker
-// first, and the steps it has no screen for yet (unlock needs a PIN,
-// which flow.act does not carry) say plainly to ask staff: never a blank
-// screen.
-func TestFlowFieldUnlock(t *testing.T) {
+// TestFlowApplyField is a home visit in field mode: the grid worker
+// unlocks with their own card (sample 1, 李建国) and PIN on the page's
+// keypad (a wrong PIN first: 还可以试 4 次), the applicant's card, the
+// application (the worker ticks 已核对本人), the 入户记录 written, saved
+// and signed by the worker on the pad, submitted, no printer (the number
+// is read out), the card taken, and the device locked again.
+func TestFlowApplyField(t *testing.T) {
 	f := newFlowRig(t, "field")
+	f.n = 60
 	f.open("/")
 	f.wait("the locked idle screen", atStep("idle")+` && document.getElementById('idle-lead').textContent.includes('请工作人员刷证解锁')`)
 	f.click(`[data-action="apply"]`)
-	f.wait("the unlock step, said in words", atStep("unlock")+` && document.getElementById('title').textContent === '工作人员解锁' &&
-		!document.querySelector('[data-screen="other"]').hidden`)
-	f.n = 60
-	f.step("field_unlock")
-	f.click(`[data-action="back"]`)
-	f.wait("idle again", atStep("idle"))
+	f.wait("unlock", atStep("unlock")+` && document.getElementById('title').textContent === '工作人员解锁' &&
+		document.getElementById('ul-lead').textContent.includes('您自己的身份证') && document.getElementById('ul-pin').hidden`)
+	f.step("unlock")
+	f.ws.must("sim.idcard.place", map[string]any{"sample": 1}, 5*time.Second)
+	f.wait("the keypad", `!document.getElementById('ul-pin').hidden && document.getElementById('ul-lead').textContent.includes('请输入您的密码') &&
+		document.getElementById('btn-next').disabled`)
+	typePIN := func(pin string) {
+		for _, d := range pin {
+			f.click(`[data-action="key"][data-key="` + string(d) + `"]`)
+		}
+		f.wait("the PIN's dots", fmt.Sprintf(`document.getElementById('ul-dots').textContent === %q && !document.getElementById('btn-next').disabled`,
+			strings.Repeat("●", len(pin))))
+	}
+	typePIN("000000")
+	if strings.Contains(f.html(), "000000") {
+		t.Error("the PIN typed is in the page")
+	}
+	f.click(`[data-action="next"]`)
+	f.wait("a wrong PIN said plainly", `!document.getElementById('ul-notice').hidden && document.getElementById('ul-problem').textContent === '密码不对，还可以试 4 次。' &&
+		document.getElementById('ul-dots').textContent.includes('请输入')`)
+	typePIN("123456")
+	f.step("unlock_pin")
+	f.click(`[data-action="next"]`)
+	f.wait("unlocked: read_card for the applicant", atStep("read_card"))
+	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+	f.ws.must("sim.idcard.place", map[string]any{}, 5*time.Second)
+	f.wait("confirm_identity", atStep("confirm_identity")+` && document.getElementById('ci-name').textContent === '`+sampleName+`'`)
+	f.click(`[data-action="verified"]`)
+	f.wait("ticked", `!document.getElementById('btn-next').disabled`)
+	f.click(`[data-action="next"]`)
+	f.wait("household", atStep("household")+` && document.getElementById('hh-loading').hidden`)
+	f.click(`[data-action="next"]`)
+	f.wait("precheck or choose_items", `(`+atStep("precheck")+`) || (`+atStep("choose_items")+`)`)
+	if eval[string](f.kiosk, `document.body.getAttribute('data-step')`) == "precheck" {
+		f.click(`[data-action="next"]`)
+	}
+	f.wait("choose_items", atStep("choose_items")+` && document.querySelectorAll('[data-item]').length === 9`)
+	if eval[bool](f.kiosk, `document.getElementById('btn-next').disabled`) {
+		f.click(`[data-item="dibao"]`)
+		f.wait("an item chosen", `!document.getElementById('btn-next').disabled`)
+	}
+	f.click(`[data-action="next"]`)
+	f.wait("sign_commitment", atStep("sign_commitment"))
+	f.click(`[data-action="answer"][data-value="false"]`)
+	f.wait("the capture on the pad", `document.body.getAttribute('data-capturing') === 'yes' && document.getElementById('btn-next').disabled`)
+	f.sign("field_sign_commitment")
+	f.click(`[data-action="next"]`)
+	for i := 0; ; i++ {
+		f.wait("a signer or the visit record", `(`+atStep("home_visit")+`) || (`+atStep("sign_authorization")+` && document.body.getAttribute('data-capturing') === 'yes')`)
+		if eval[string](f.kiosk, `document.body.getAttribute('data-step')`) == "home_visit" {
+			break
+		}
+		f.sign(fmt.Sprintf("field_sign_authorization-%d", i+1))
+		f.click(`[data-action="next"]`)
+		f.wait("the signature taken", `document.body.getAttribute('data-step') !== 'sign_authorization' ||
+			document.querySelectorAll('#sg-signers [data-state="signed"]').length === `+fmt.Sprint(i+1))
+	}
+
+	f.wait("the visit record, 签好了 waiting for the notes", atStep("home_visit")+` && document.getElementById('btn-next').disabled &&
+		document.getElementById('why').textContent.includes('保存记录') && `+asked("home_visit.notes"))
+	eval[bool](f.kiosk, `(document.getElementById('hv-notes').value = '老人独居，房屋老旧，有慢性病，靠养老金生活。', true)`)
+	f.click(`[data-action="save-notes"]`)
+	f.wait("the worker's capture", `document.body.getAttribute('data-capturing') === 'yes' && document.getElementById('hv-saved').textContent === '记录已保存'`)
+	f.sign("home_visit")
+	f.click(`[data-action="next"]`)
+	f.wait("signed", `document.body.getAttribute('data-step') === 'submit' || document.getElementById('hv-saved').textContent === '已签名 ✓'`)
+	if eval[string](f.kiosk, `document.body.getAttribute('data-step')`) == "home_visit" {
+		f.click(`[data-action="next"]`)
+	}
+	f.wait("submit", atStep("submit"))
+	f.click(`[data-action="next"]`)
+	f.wait("the number, no printer", atStep("receipt")+` && document.getElementById('rc-case').textContent.length >= 8 &&
+		document.getElementById('rc-reprint').hidden && document.getElementById('rc-lead').textContent.includes('不打印')`)
+	f.step("field_receipt")
+	f.click(`[data-action="next"]`)
+	f.wait("take_card", atStep("take_card"))
+	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
+	f.wait("the visit wiped, the worker still unlocked", atStep("idle")+` && !document.getElementById('idle-worker').hidden && `+
+		goneJS(sampleName)+` && `+goneJS("老人独居"))
+	f.click(`[data-action="lock"]`)
+	f.wait("locked", atStep("idle")+` && document.getElementById('idle-worker').hidden && document.getElementById('idle-lead').textContent.includes('请工作人员刷证解锁')`)
 	f.checkFlowConsole()
 }

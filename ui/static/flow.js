@@ -154,6 +154,7 @@ window.kioskFlow = {step: 'starting', ready: false, voice: record, calls: 0, ret
 const voice = createVoice(record);
 
 const model = {
+  pin: '', // field mode: the PIN being typed, until 确认密码
   state: null, // the last flow state
   connected: false,
   connLostAt: 0, // when the agent was first lost; kept across failed reconnects
@@ -198,6 +199,9 @@ client.on('sigpad.started', (p) => {
   ink.setPadRange(p.width, p.height);
   if (model.state && model.state.view.sign) {
     renderSign(model.state, {bar: {}});
+    renderSignButtons();
+  } else if (model.state && model.state.view.homeVisit) {
+    renderVisit(model.state, {bar: {}});
     renderSignButtons();
   }
   body.setAttribute('data-inked', 'no');
@@ -291,6 +295,11 @@ function tap(action, el) {
       model.pgIndex += action === 'pg-next' ? 1 : -1;
       renderProgress(st && st.view.progress);
       return;
+    case 'key':
+      pinKey(el.getAttribute('data-key'));
+      return;
+    case 'save-notes':
+      return send('flow.act', {action: 'notes', notes: $('hv-notes').value});
     case 'apply':
     case 'progress':
       return send('flow.start', {kind: action === 'apply' ? 'apply' : 'progress'});
@@ -310,6 +319,13 @@ function tap(action, el) {
     case 'cancel':
       return send('flow.cancel', {});
     case 'next':
+      if (st && st.step === 'unlock') {
+        // The PIN leaves the page in this one call, and is forgotten here.
+        const pin = model.pin;
+        model.pin = '';
+        renderPin();
+        return send('flow.act', {action: 'pin', pin: pin});
+      }
       if (isSignStep() && ink.mode() === 'screen') {
         // The strokes drawn here must all be at the agent before 签好了.
         return ink.flush().then(() => send('flow.act', {action: 'next'}));
@@ -359,6 +375,8 @@ function whyNot(reason) {
     }
     case 'confirm_identity': return '请工作人员先核对本人，勾选“已核对本人”。';
     case 'household': return '正在查您家的情况，请稍等。';
+    case 'unlock': return '密码是 6 到 12 位数字，请再输一次。';
+    case 'home_visit': return '请先写好入户记录，点“保存记录”，再签名。';
     case 'submit': return '正在提交，请稍等。';
   }
   return '请稍等一下，再点一次。';
@@ -368,11 +386,12 @@ function whyNot(reason) {
 
 function isSignStep() {
   const s = body.getAttribute('data-step');
-  return s === 'sign_commitment' || s === 'sign_authorization';
+  return s === 'sign_commitment' || s === 'sign_authorization' || s === 'home_visit';
 }
 
 function clearScreens() {
   emptyFills(document);
+  forgetTyped();
   ink.clear();
   ink.setMode('off');
   for (const s of document.querySelectorAll('[data-screen]')) s.hidden = true;
@@ -418,7 +437,9 @@ function render(st) {
     if (!on) emptyFills(s);
     s.hidden = !on;
   }
-  if (screen !== 'sign') {
+  if (screen !== 'unlock') model.pin = '';
+  if (screen !== 'home_visit') $('hv-notes').value = '';
+  if (screen !== 'sign' && screen !== 'home_visit') {
     ink.clear();
     ink.setMode('off');
     model.signKey = '';
@@ -440,6 +461,8 @@ function render(st) {
     case 'receipt': renderReceipt(v.receipt || {}, r); break;
     case 'take_card': renderTake(st, r); break;
     case 'progress': r.bar.next = '办完了'; r.voice = ['progress.show']; renderProgress(v.progress); break;
+    case 'unlock': renderUnlock(v.unlock || {}, r); break;
+    case 'home_visit': renderVisit(st, r); break;
   }
   setText('title', r.title);
   renderBar(step, r.bar);
@@ -498,7 +521,10 @@ function renderIdle(st, r) {
   if (!v.wiped) model.sawWarning = false;
   let lead = '只带身份证就能申请。不会用请点“呼叫工作人员”。';
   if (st.mode === 'counter') lead = '请到窗口办理。工作人员点“我要申请”开始。';
-  else if (st.mode === 'field') lead = '请工作人员刷证解锁。';
+  else if (st.mode === 'field') lead = v.locked ? '请工作人员刷证解锁。' : '已解锁。点“我要申请”开始入户办理。';
+  show('idle-worker', st.mode === 'field' && !!v.worker);
+  setText('idle-worker-name', v.worker || '');
+  if (st.mode === 'field' && v.locked && !v.wiped) r.voice = ['unlock.card'];
   // Sentences as unbreakable phrases: a line never ends inside one.
   fill('idle-lead', lead.replace(/。/g, '。\n').split('\n').filter(Boolean).map((p) => h('span', {cls: 'phrase', text: p})));
   renderIdleCall();
@@ -739,6 +765,7 @@ function renderSign(st, r) {
     model.started = '';
     ink.clear();
   }
+  if ($('ink-box').parentNode !== $('sg-actions').parentNode) $('sg-actions').parentNode.insertBefore($('ink-box'), $('sg-actions'));
   let mode = 'off';
   if (sv.capturing) mode = sv.source === 'screen' ? (model.started === 'screen' ? 'screen' : 'off') : 'pad';
   ink.setMode(mode);
@@ -820,6 +847,13 @@ function signButtons(bar, sv, unanswered) {
 // renderSignButtons: the ink came (or went) between two states.
 function renderSignButtons() {
   if (!isSignStep() || !model.signView) return;
+  if (model.signView.document === 'visit') {
+    const bar = visitButtons(model.signView);
+    $('btn-next').disabled = !bar.nextOn;
+    model.barWhy = bar.nextOn ? '' : bar.why;
+    renderWhy();
+    return;
+  }
   const sv = model.signView;
   const bar = {};
   signButtons(bar, sv, sv.document === 'commitment' && sv.relatedToStaff === null);
@@ -879,11 +913,13 @@ function renderReceipt(rc, r) {
   const missing = rc.missing || [];
   show('rc-missing', missing.length > 0);
   fill('rc-missing-list', missing.map((m) => h('li', null, [icon('bang'), h('span', {text: m.name + '：' + m.materials.join('、')})])));
-  show('rc-reprint', !!rc.canReprint);
+  const none = rc.printing === 'none'; // field mode: no printer on a home visit
+  show('rc-reprint', !!rc.canReprint && !none);
+  if (none) setText('rc-lead', '这次不打印回执。请记下受理编号，工作人员会念给您听。');
   r.bar.next = '下一步';
   r.bar.backOn = false;
   r.voiceKey = failed ? 'failed' : '';
-  r.voice = failed ? ['device.printer'] : (missing.length ? ['submit.done', 'receipt.notice'] : ['submit.done', 'receipt.take']);
+  r.voice = failed ? ['device.printer'] : none ? [] : (missing.length ? ['submit.done', 'receipt.notice'] : ['submit.done', 'receipt.take']);
 }
 
 function renderTake(st, r) {
@@ -1000,3 +1036,104 @@ renderConn();
 window.addEventListener('resize', () => {
   if (model.state && model.state.step === 'precheck') renderPrecheck(model.state, {bar: {}});
 });
+
+// ---- field mode: unlock, 入户记录 ------------------------------------------------
+
+const UNLOCK_PROBLEMS = {
+  not_worker: '这张卡不是本机登记的工作人员。请换您自己的身份证。',
+  permit: '工作人员请用自己的居民身份证解锁。',
+  no_workers: '本机还没有登记工作人员，请管理员先添加。',
+};
+
+function renderUnlock(u, r) {
+  r.title = '工作人员解锁';
+  r.bar.back = '返回';
+  let problem = UNLOCK_PROBLEMS[u.problem] || '';
+  if (u.problem === 'wrong_pin') problem = '密码不对' + (u.attemptsLeft ? '，还可以试 ' + u.attemptsLeft + ' 次' : '') + '。';
+  if (u.problem === 'locked_out') {
+    const t = new Date(u.lockedUntil || Date.now());
+    problem = '密码错的次数太多，请在 ' + ('0' + t.getHours()).slice(-2) + ':' + ('0' + t.getMinutes()).slice(-2) + ' 以后再试。';
+  }
+  show('ul-notice', !!problem);
+  setText('ul-problem', problem);
+  show('ul-pin', !!u.card && u.problem !== 'locked_out' && u.problem !== 'no_workers');
+  setText('ul-lead', u.checking ? '正在核对，请稍等' : u.card ? (u.name || '') + '，请输入您的密码' : '工作人员：请把您自己的身份证放在读卡区');
+  if (!u.card) model.pin = '';
+  r.bar.next = u.card ? '确认密码' : '';
+  r.bar.nextOn = !!u.card && !u.checking && model.pin.length >= 6;
+  r.bar.why = u.card ? '密码是 6 到 12 位数字。' : '';
+  r.voiceKey = u.card ? 'pin' : 'card';
+  r.voice = u.card ? [] : ['unlock.card'];
+  renderPin();
+}
+
+function pinKey(k) {
+  if (k === 'del') model.pin = model.pin.slice(0, -1);
+  else if (k === 'clear') model.pin = '';
+  else if (/^[0-9]$/.test(k) && model.pin.length < 12) model.pin += k;
+  renderPin();
+}
+
+// renderPin shows as many dots as digits typed, never the digits.
+function renderPin() {
+  const n = model.pin.length;
+  setText('ul-dots', n ? '●'.repeat(n) : '请输入 6 到 12 位数字');
+  const u = model.state && model.state.view.unlock;
+  if (u && body.getAttribute('data-step') === 'unlock') {
+    $('btn-next').disabled = !(u.card && !u.checking && n >= 6);
+    model.barWhy = $('btn-next').disabled && u.card ? '密码是 6 到 12 位数字。' : '';
+    renderWhy();
+  }
+}
+
+function renderVisit(st, r) {
+  const hv = st.view.homeVisit || {};
+  const key = 'home_visit|' + hv.source;
+  if (key !== model.signKey) {
+    model.signKey = key;
+    model.started = '';
+    ink.clear();
+    $('hv-notes').value = hv.notes || '';
+  }
+  // The one ink box lives on the screen being shown.
+  if ($('ink-box').parentNode !== $('hv-pad')) $('hv-pad').insertBefore($('ink-box'), $('hv-actions'));
+  let mode = 'off';
+  if (hv.capturing) mode = hv.source === 'screen' ? (model.started === 'screen' ? 'screen' : 'off') : 'pad';
+  ink.setMode(mode);
+  body.setAttribute('data-ink-mode', mode);
+  body.setAttribute('data-source', hv.source || 'pad');
+  body.setAttribute('data-capturing', hv.capturing ? 'yes' : 'no');
+  requestAnimationFrame(() => ink.size());
+  setText('hv-who', '工作人员 ' + (hv.worker || '') + '，' + (hv.date || ''));
+  setText('hv-saved', hv.signed ? '已签名 ✓' : hv.notes ? '记录已保存' : '');
+  setText('hv-now', hv.notes && !hv.signed ? '请工作人员签名' : '');
+  let how = '';
+  if (!hv.notes) how = '先写记录，点“保存记录”。';
+  else if (hv.signed) how = '都签好了，请点“下一步”。';
+  else if (hv.problem === 'pad') how = '签字板暂时不能用，请直接在屏幕上写名字。';
+  else if (hv.problem === 'empty') how = '还没有写名字。';
+  else how = hv.source === 'screen' ? '请用手指在下面的框里写名字。' : '请在签字板上写名字，这里会同时显示。';
+  setText('hv-how', how);
+  setText('ink-hint', hv.capturing ? (hv.source === 'screen' ? '请在这里写名字' : '签字板上写的字会显示在这里') : '');
+  show('hv-clear', !!hv.capturing);
+  show('hv-screen', hv.source === 'pad' && !!hv.capturing);
+  r.bar.next = hv.signed ? '下一步' : '签好了';
+  model.signView = {document: 'visit', source: hv.source, capturing: hv.capturing, inked: hv.inked, done: hv.signed, notes: hv.notes};
+  const bar = visitButtons(model.signView);
+  r.bar.nextOn = bar.nextOn;
+  r.bar.why = bar.why;
+  r.voice = ['home_visit.notes'];
+}
+
+function visitButtons(sv) {
+  const inked = sv.inked || (sv.source === 'screen' && ink.hasInk());
+  body.setAttribute('data-inked', inked ? 'yes' : 'no');
+  if (!sv.notes) return {nextOn: false, why: '请先写好入户记录，点“保存记录”。'};
+  return {nextOn: !!sv.done || (!!sv.capturing && inked), why: '还没有签名。请工作人员在签字板上写名字。'};
+}
+
+// forgetTyped drops what was typed on this page: the PIN, the notes.
+function forgetTyped() {
+  model.pin = '';
+  $('hv-notes').value = '';
+}
