@@ -20,7 +20,8 @@ import (
 //go:embed static
 var static embed.FS
 
-// Files returns the page's files (index.html, app.js, style.css), rooted at
+// Files returns the pages' files (the flow at index.html, card.html,
+// sign.html, sim.html, their scripts and styles, the spoken prompts), rooted at
 // the static folder.
 func Files() fs.FS {
 	sub, err := fs.Sub(static, "static")
