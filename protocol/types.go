@@ -409,7 +409,7 @@ type FlowActParams struct {
 	RelatedToStaff *bool   `json:"relatedToStaff,omitempty"` // answer
 	Page           int     `json:"page,omitempty"`           // page
 	PIN            string  `json:"pin,omitempty"`            // pin (field mode)
-	Notes          *string `json:"notes,omitempty"`          // notes (field mode)
+	Notes          *string `json:"notes,omitempty"`          // notes (field: 入户记录; counter: the clerk's)
 }
 
 // StaffCallParams are the params of staff.call.

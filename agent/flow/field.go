@@ -225,12 +225,15 @@ func (e *Engine) unlockView(s *session) *UnlockView {
 // dropped and the worker signs these.
 func (e *Engine) notesLocked(notes string) error {
 	s := e.s
-	if s.step != StepHomeVisit {
-		return errorsf(ErrBadAction, "%s does not take %q", s.step, ActNotes)
-	}
 	notes = strings.TrimSpace(strings.ToValidUTF8(notes, "\uFFFD"))
 	if utf8.RuneCountInString(notes) > MaxNotes {
 		return errorsf(ErrBadAction, "notes are at most %d characters", MaxNotes)
+	}
+	if e.cfg.Mode == ModeCounter {
+		return e.clerkNotesLocked(notes)
+	}
+	if s.step != StepHomeVisit {
+		return errorsf(ErrBadAction, "%s does not take %q", s.step, ActNotes)
 	}
 	if notes == s.visitNotes && (s.visitSig != nil || s.sign != nil) {
 		return nil
@@ -251,6 +254,27 @@ func (e *Engine) notesLocked(notes string) error {
 		return nil
 	}
 	e.startVisitCaptureLocked()
+	return nil
+}
+
+// clerkNotesLocked keeps the counter clerk's notes (窗口备注): what they
+// saw, and corrections to the platform's household data, which the kiosk
+// never edits — the notes go with the application, and a correction
+// marks the household for verification as 有不对的 does.
+func (e *Engine) clerkNotesLocked(notes string) error {
+	s := e.s
+	switch s.step {
+	case StepConfirmIdentity, StepHousehold, StepPrecheck, StepChooseItems, StepSignCommitment, StepSignAuthorization, StepSubmit:
+	default:
+		return errorsf(ErrBadAction, "%s does not take notes", s.step)
+	}
+	if s.submitting {
+		return errorsf(ErrNotReady, "submitting")
+	}
+	if notes != s.clerkNotes {
+		s.clerkNotes = notes
+		s.appKey = "" // the application's notes change
+	}
 	return nil
 }
 

@@ -659,3 +659,55 @@ func TestSubmitRetryAndDocumentDates(t *testing.T) {
 		t.Errorf("text times %v (the clock moved between them)", texts)
 	}
 }
+
+// TestCounterClerkNotes: the clerk's notes (and corrections of the
+// platform's data, which the kiosk never edits) go with the application;
+// they are the counter's only, and end with the session.
+func TestCounterClerkNotes(t *testing.T) {
+	r := newRig(t, ModeCounter)
+	r.e.Start(KindApply)
+	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	r.waitStep(StepConfirmIdentity)
+	r.act(ActConfirmID)
+	r.act(ActNext)
+	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
+	note := "更正：配偶李建国已于2026年10月去世，户口未注销。"
+	st := r.act(ActNotes, map[string]string{"notes": note})
+	if st.View.ClerkNotes != note {
+		t.Fatalf("clerk notes in the view: %q", st.View.ClerkNotes)
+	}
+	r.act(ActDispute)
+	r.waitStep(StepPrecheck)
+	r.act(ActNext)
+	r.waitStep(StepChooseItems)
+	r.act(ActNext)
+	r.waitStep(StepSignCommitment)
+	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+	r.signOnScreen()
+	r.waitStep(StepSignAuthorization)
+	r.signOnScreen()
+	r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
+	r.act(ActAbsent)
+	r.waitStep(StepSubmit)
+	r.act(ActNext)
+	r.waitStep(StepReceipt)
+	if _, err := r.e.Act(ActNotes, json.RawMessage(`{"notes":"晚了"}`)); !errors.Is(err, ErrBadAction) {
+		t.Fatalf("notes after submitting: %v", err)
+	}
+	app := r.outbox.subs[0].Application
+	if !strings.Contains(app.Notes, "窗口备注："+note) || !strings.Contains(app.Notes, "请核实") {
+		t.Fatalf("application notes %q", app.Notes)
+	}
+	r.act(ActCancel)
+	if st := r.e.State(); st.View.ClerkNotes != "" {
+		t.Fatal("the clerk's notes outlive the session")
+	}
+	// A kiosk has no clerk.
+	k := newRig(t, ModeKiosk)
+	k.e.Start(KindApply)
+	k.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	k.waitStep(StepConfirmIdentity)
+	if _, err := k.e.Act(ActNotes, json.RawMessage(`{"notes":"x"}`)); !errors.Is(err, ErrBadAction) {
+		t.Fatalf("notes on a kiosk: %v", err)
+	}
+}

@@ -81,6 +81,9 @@ type session struct {
 	cardPresent  bool
 	cardLeftSent bool
 
+	// counter: the clerk's notes
+	clerkNotes string
+
 	// field: unlock (the worker's card is s.card until the PIN holds),
 	// home_visit
 	unlockProblem string
@@ -157,7 +160,7 @@ func (s *session) wipe() {
 	s.signers = nil
 	s.submitted = nil
 	s.progress = nil
-	s.visitNotes = ""
+	s.visitNotes, s.clerkNotes = "", ""
 	clear(s.visitDoc)
 	s.visitDoc = nil
 	if s.visitSig != nil {

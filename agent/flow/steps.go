@@ -608,6 +608,9 @@ func (e *Engine) submitLocked() {
 	if s.disputed {
 		app.Notes = "申请人认为平台登记的家庭信息有不对的地方，请核实。"
 	}
+	if s.clerkNotes != "" {
+		app.Notes = strings.TrimSpace(app.Notes + "\n窗口备注：" + s.clerkNotes)
+	}
 	var visitEv []Evidence
 	if g := s.visitSig; g != nil && e.worker != nil {
 		app.Notes = strings.TrimSpace("入户记录：" + s.visitNotes + "\n" + app.Notes)

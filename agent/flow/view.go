@@ -57,10 +57,12 @@ type View struct {
 
 	// Field mode: Locked while nobody is unlocked (idle: 「请工作人员刷证
 	// 解锁」); Worker is the unlocked worker, masked.
-	Locked    bool           `json:"locked,omitempty"`
-	Worker    string         `json:"worker,omitempty"`
-	Unlock    *UnlockView    `json:"unlock,omitempty"`
-	HomeVisit *HomeVisitView `json:"homeVisit,omitempty"`
+	Locked bool        `json:"locked,omitempty"`
+	Worker string      `json:"worker,omitempty"`
+	Unlock *UnlockView `json:"unlock,omitempty"`
+	// ClerkNotes are the counter clerk's notes (counter mode).
+	ClerkNotes string         `json:"clerkNotes,omitempty"`
+	HomeVisit  *HomeVisitView `json:"homeVisit,omitempty"`
 }
 
 // StaffView is a call for staff.
@@ -352,6 +354,9 @@ func (e *Engine) stateLocked() State {
 		return st
 	}
 	st.Step, st.Kind = s.step, s.kind
+	if e.cfg.Mode == ModeCounter {
+		st.View.ClerkNotes = s.clerkNotes
+	}
 	if !s.deadline.IsZero() && s.staffAt.IsZero() {
 		st.Deadline = s.deadline.UTC().Format(time.RFC3339)
 	}

@@ -428,7 +428,7 @@ export interface FlowActParams {
   page?: number;
   /** pin (field mode, unlock): the worker's PIN, 6 to 12 digits */
   pin?: string;
-  /** notes (field mode, home_visit): the 入户记录, at most 2000 characters */
+  /** notes: the 入户记录 (field mode, home_visit), or the clerk's notes and corrections (counter mode); at most 2000 characters */
   notes?: string;
 }
 
@@ -475,6 +475,8 @@ export interface FlowView {
   locked?: boolean;
   /** field mode: the unlocked worker, masked */
   worker?: string;
+  /** counter mode: the clerk's notes (窗口备注), sent with the application */
+  clerkNotes?: string;
   unlock?: {
     card: boolean; name?: string; checking?: boolean;
     problem?: 'not_worker' | 'wrong_pin' | 'locked_out' | 'permit' | 'no_workers';
