@@ -138,39 +138,6 @@ func LoadOrCreateKey(stateDir string) (*Key, error) {
 	return newKey(priv)
 }
 
-// createExclusive writes data to a new file at path, atomically, and fails
-// with fs.ErrExist if path exists.
-func createExclusive(dir, path string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, "."+KeyFile+"-*")
-	if err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("evidence: writing %s: %w", path, err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		// No hard links here: rename, if the name is still free.
-		if _, serr := os.Lstat(path); serr == nil {
-			return fs.ErrExist
-		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("evidence: writing %s: %w", path, err)
-		}
-	}
-	return syncDir(dir)
-}
-
 // loadKeyFile reads and checks a key file.
 func loadKeyFile(path string) (*Key, error) {
 	f, err := os.Open(path)

@@ -9,9 +9,6 @@ import (
 
 // On Unix the key file is protected by its mode: 0600, the owner's only.
 
-func protect(b []byte) ([]byte, error)   { return b, nil }
-func unprotect(b []byte) ([]byte, error) { return b, nil }
-
 // checkPrivate refuses a key file that anyone but its owner may read or
 // write.
 func checkPrivate(path string, fi os.FileInfo) error {
@@ -19,19 +16,6 @@ func checkPrivate(path string, fi os.FileInfo) error {
 		return fmt.Errorf("%w: %s has mode %04o, so others may read or change the agent's signing key; "+
 			"it must be 0600 (chmod 600 %s). If others may have read it, remove it: the agent then makes a new key, "+
 			"and bundles signed with the old one verify only with the old public key", ErrKeyExposed, path, m, path)
-	}
-	return nil
-}
-
-// syncDir makes the key file's creation durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("evidence: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("evidence: %w", err)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 )
 
 // KeyFile is the name of the outbox's key file in the state directory.
@@ -87,37 +86,4 @@ func createKey(dir, path string) ([]byte, error) {
 		return nil, err
 	}
 	return key, nil
-}
-
-// createExclusive writes data to a new file at path, atomically and
-// durably, and fails with fs.ErrExist if path exists.
-func createExclusive(dir, path string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("outbox: writing %s: %w", path, err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		// No hard links here: rename, if the name is still free.
-		if _, serr := os.Lstat(path); serr == nil {
-			return fs.ErrExist
-		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("outbox: writing %s: %w", path, err)
-		}
-	}
-	return syncDir(dir)
 }
