@@ -1,3 +1,300 @@
 package main
 
-func padChecks() {}
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kiosk-agent/kiosk-agent/agent/device"
+	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
+	padDriver "github.com/kiosk-agent/kiosk-agent/drivers/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/drivers/textimage"
+	"github.com/kiosk-agent/kiosk-agent/drivers/transport/hid/hidraw"
+	"github.com/kiosk-agent/kiosk-agent/test/usbvm"
+)
+
+const padVID, padPID = 0x056A, 0x00A8
+
+// commitment is what the applicant signs on the pad.
+var commitment = sigpad.PromptText{
+	Title:   "诚信承诺书",
+	Summary: "1. 我说的家里人口、收入、房子、车子、存款都是真的，没有隐瞒。\n2. 我愿意配合工作人员上门了解情况。",
+	Signer:  "王秀英",
+}
+
+// hidrawNode finds the pad's hidraw node by VID:PID (hidraw.List reads
+// sysfs), never by number.
+func hidrawNode(within time.Duration) (string, error) {
+	deadline := time.Now().Add(within)
+	for {
+		list, err := hidraw.List()
+		if err != nil {
+			return "", err
+		}
+		for _, d := range list {
+			if d.Vendor == padVID && d.Product == padPID {
+				return d.Path, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("no hidraw node for %04x:%04x within %v (%v)", padVID, padPID, within, list)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// differing counts the pixels of r that differ between a and b beyond the
+// pad's RGB565 rounding.
+func differing(a, b image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			ar, ag, ab, _ := a.At(x, y).RGBA()
+			br, bg, bb, _ := b.At(x, y).RGBA()
+			if diff(ar, br) > 0x1000 || diff(ag, bg) > 0x1000 || diff(ab, bb) > 0x1000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func diff(a, b uint32) uint32 { return max(a, b) - min(a, b) }
+
+// padScreen asks the gadget for the pad's LCD.
+func padScreen() (image.Image, error) {
+	reply, err := usbvm.Call("pad", "screen")
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(strings.Fields(reply)[0])
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return png.Decode(f)
+}
+
+// captureOn takes one signature through the agent's signature service on
+// the pad at port: the prompt must reach the pad's screen intact and the
+// evidence bundle must verify.
+func captureOn(port string, fonts textimage.Chain, key *evidence.Key) (string, error) {
+	open, err := sigpad.OpenerFor(port)
+	if err != nil {
+		return "", err
+	}
+	svc := sigpad.New(sigpad.Config{Model: "Wacom STU signature pad", Port: port, Open: open, Fonts: fonts, Signer: key,
+		Agent: evidence.Agent{ID: "usbvm", Version: "0"}, Backoff: device.Backoff{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(10 * time.Second); svc.Device().Status().State != device.Connected; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			st := svc.Device().Status()
+			return "", fmt.Errorf("the pad on %s did not open: %s %s", port, st.State, st.Health.Message)
+		}
+	}
+	sum := sha256.Sum256([]byte("the document"))
+	started := make(chan sigpad.Started, 1)
+	type result struct {
+		b   evidence.Bundle
+		err error
+	}
+	out := make(chan result, 1)
+	go func() {
+		b, err := svc.Capture(ctx, sigpad.Request{Owner: "usbvm", Document: sigpad.Document{Title: commitment.Title,
+			Summary: commitment.Summary, SHA256: hex.EncodeToString(sum[:])}, Signer: commitment.Signer, Timeout: 90 * time.Second},
+			sigpad.Listener{Started: func(s sigpad.Started) { started <- s }})
+		out <- result{b, err}
+	}()
+	var st sigpad.Started
+	select {
+	case st = <-started:
+	case r := <-out:
+		return "", fmt.Errorf("the capture ended before it started: %v", r.err)
+	case <-time.After(80 * time.Second):
+		return "", errors.New("the capture did not start within 80 s")
+	}
+	// The prompt the agent drew went over USB as image reports: the pad's
+	// screen must be it.
+	prompt := sigpad.RenderPrompt(fonts, 800, 480, false, commitment)
+	if prompt.SHA256 != st.PromptSHA256 {
+		return "", fmt.Errorf("the service showed prompt %s, rendered here %s", st.PromptSHA256, prompt.SHA256)
+	}
+	screen, err := padScreen()
+	if err != nil {
+		return "", err
+	}
+	if d := differing(screen, prompt.Image, prompt.Image.Bounds()); d > 0 {
+		return "", fmt.Errorf("the pad's screen differs from the prompt in %d pixels", d)
+	}
+	if _, err := usbvm.Call("pad", "sign %s", commitment.Signer); err != nil {
+		return "", err
+	}
+	_, buttons, ok := svc.PadCapture()
+	if !ok {
+		return "", errors.New("no capture on the pad")
+	}
+	c := buttons[sigpad.ButtonConfirm].Min.Add(buttons[sigpad.ButtonConfirm].Size().Div(2))
+	if _, err := usbvm.Call("pad", "press %d %d", c.X, c.Y); err != nil {
+		return "", err
+	}
+	var res result
+	select {
+	case res = <-out:
+	case <-time.After(20 * time.Second):
+		return "", errors.New("the capture did not end")
+	}
+	if res.err != nil {
+		return "", res.err
+	}
+	raw, err := evidence.Marshal(res.b)
+	if err != nil {
+		return "", err
+	}
+	pub := key.Public()
+	rep, err := evidence.Verify(raw, &pub)
+	if err != nil {
+		return "", fmt.Errorf("the bundle does not verify: %w", err)
+	}
+	m := rep.Manifest
+	down := 0
+	for _, s := range m.Ink.Samples {
+		down += int(s[4])
+	}
+	if down < 100 || m.Device.Model != "Wacom STU-540" || m.PromptSHA256 != prompt.SHA256 || m.Signer.Name != commitment.Signer {
+		return "", fmt.Errorf("bundle: %d pen-down samples, device %+v, prompt %s, signer %q", down, m.Device, m.PromptSHA256, m.Signer.Name)
+	}
+	return fmt.Sprintf("prompt %.12s… on the pad pixel for pixel (%dx%d); %d samples (%d pen down) in a bundle that verifies (%s %s)",
+		prompt.SHA256, screen.Bounds().Dx(), screen.Bounds().Dy(), len(m.Ink.Samples), down, m.Device.Model, m.Device.Serial), nil
+}
+
+func padChecks() {
+	if err := waitUSB(padVID, padPID, true, 10*time.Second); err != nil {
+		check("pad.enumerated", func() (string, error) { return "", err })
+		return
+	}
+	var node string
+	if !check("pad.hidraw", func() (string, error) {
+		var err error
+		node, err = hidrawNode(5 * time.Second)
+		return node + " found by VID:PID", err
+	}) {
+		return
+	}
+	fonts, err := textimage.Find()
+	if err != nil {
+		check("pad.fonts", func() (string, error) { return "", err })
+		return
+	}
+	defer fonts.Close()
+	key, err := evidence.LoadOrCreateKey(os.TempDir())
+	if err != nil {
+		check("pad.key", func() (string, error) { return "", err })
+		return
+	}
+	check("pad.capture-hidraw", func() (string, error) {
+		usbvm.Call("pad", "mark capture through %s", node)
+		return captureOn(node, fonts, key)
+	})
+	check("pad.capture-gousb", func() (string, error) {
+		usbvm.Call("pad", "mark capture through gousb")
+		return driverCapture()
+	})
+}
+
+// driverCapture takes a signature through the pad driver over gousb
+// (libusbhid: GET_REPORT and SET_REPORT on ep0, pen reports from the
+// interrupt endpoint): a small image shown in the signing box arrives
+// intact, and the hand's strokes arrive as samples. The full capture
+// (prompt, buttons, evidence bundle) is pad.capture-hidraw's; uploading the
+// whole 800×480 prompt twice would double the VM's run time.
+func driverCapture() (string, error) {
+	open, err := sigpad.OpenerFor("usb:056A:00A8")
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pad, where, err := open(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer pad.Close()
+	box := image.Rect(250, 250, 550, 350)
+	img := image.NewRGBA(box)
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			img.Pix[img.PixOffset(x, y)+0] = uint8(x * 7)
+			img.Pix[img.PixOffset(x, y)+1] = uint8(y * 5)
+			img.Pix[img.PixOffset(x, y)+2] = uint8((x + y) * 3)
+			img.Pix[img.PixOffset(x, y)+3] = 0xFF
+		}
+	}
+	if err := pad.ShowImage(ctx, img); err != nil {
+		return "", fmt.Errorf("show image: %w", err)
+	}
+	screen, err := padScreen()
+	if err != nil {
+		return "", err
+	}
+	if d := differing(screen, img, box); d > 0 {
+		return "", fmt.Errorf("the image on the pad differs in %d pixels", d)
+	}
+	if err := pad.Start(ctx, padDriver.Options{Area: box}); err != nil {
+		return "", fmt.Errorf("start: %w", err)
+	}
+	signed := make(chan error, 1)
+	go func() {
+		_, err := usbvm.Call("pad", "sign %s", commitment.Signer)
+		signed <- err
+	}()
+	// Read until the hand has finished and no report came for a second.
+	var n, down int
+	var signErr error
+	finished := false
+	for {
+		rctx, rcancel := context.WithTimeout(ctx, time.Second)
+		smp, err := pad.ReadSample(rctx)
+		rcancel()
+		if !finished {
+			select {
+			case signErr = <-signed:
+				finished = true
+			default:
+			}
+		}
+		if err != nil {
+			if finished && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				break
+			}
+			if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+				return "", fmt.Errorf("read sample: %w", err)
+			}
+			continue
+		}
+		n++
+		if smp.Touching {
+			down++
+		}
+	}
+	if signErr != nil {
+		return "", signErr
+	}
+	if err := pad.Stop(ctx); err != nil {
+		return "", fmt.Errorf("stop: %w", err)
+	}
+	if down < 100 {
+		return "", fmt.Errorf("%d samples, %d pen down: want a signature's worth", n, down)
+	}
+	return fmt.Sprintf("%s: a %dx%d image in the box arrived intact; %d samples (%d pen down)", where, box.Dx(), box.Dy(), n, down), nil
+}

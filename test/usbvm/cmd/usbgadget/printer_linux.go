@@ -67,9 +67,10 @@ func startPrinter(rec *usbvm.Recorder) (func(), error) {
 			log.Printf("printer: %v", err)
 		}
 	}()
+	mirror := &statusMirror{sim: sim, node: node, last: -1}
 	go func() {
 		defer wg.Done()
-		mirrorStatus(ctx, sim, node)
+		mirror.run(ctx)
 	}()
 	err = usbvm.Serve("printer", func(cmd string) (string, error) {
 		f := strings.Fields(cmd)
@@ -96,12 +97,15 @@ func startPrinter(rec *usbvm.Recorder) (func(), error) {
 		case "runout": // runout ROWS: the roll ends after ROWS more dot rows
 			n, _ := strconv.Atoi(f[len(f)-1])
 			sim.RunOutAfter(n)
+			mirror.sync()
 			return "", nil
 		case "load": // a fresh endless roll
 			sim.LoadPaper(0)
+			mirror.sync()
 			return "", nil
 		case "reset":
 			sim.Reset()
+			mirror.sync()
 			return "", nil
 		case "mark":
 			rec.Mark(strings.TrimSpace(strings.TrimPrefix(cmd, "mark")))
@@ -123,27 +127,43 @@ func startPrinter(rec *usbvm.Recorder) (func(), error) {
 }
 
 // mirrorStatus keeps the printer-class port status byte (what the host's
-// usblp reads with LPGETSTATUS) in step with the virtual printer.
-func mirrorStatus(ctx context.Context, sim *escpossim.Printer, node *nodePort) {
-	last := -1
+// usblp reads with LPGETSTATUS) in step with the virtual printer; the
+// commands that change the paper call sync at once.
+type statusMirror struct {
+	mu   sync.Mutex
+	sim  *escpossim.Printer
+	node *nodePort
+	last int
+}
+
+func (m *statusMirror) sync() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.sim.Status()
+	b := printerSelected | printerNotError
+	if st.PaperOut {
+		b |= printerPaperEmpty
+	}
+	if st.Offline {
+		b &^= printerSelected
+	}
+	if st.CoverOpen || st.CutterError || st.PaperOut {
+		b &^= printerNotError
+	}
+	if b != m.last {
+		if err := m.node.setStatus(byte(b)); err != nil {
+			log.Printf("printer status: %v", err)
+			return
+		}
+		m.last = b
+	}
+}
+
+// run syncs as the virtual printer's sensors change by themselves (the
+// roll running out while printing).
+func (m *statusMirror) run(ctx context.Context) {
 	for ctx.Err() == nil {
-		st := sim.Status()
-		b := printerSelected | printerNotError
-		if st.PaperOut {
-			b |= printerPaperEmpty
-		}
-		if st.Offline {
-			b &^= printerSelected
-		}
-		if st.CoverOpen || st.CutterError || st.PaperOut {
-			b &^= printerNotError
-		}
-		if b != last {
-			if err := node.setStatus(byte(b)); err != nil {
-				log.Printf("printer status: %v", err)
-			}
-			last = b
-		}
+		m.sync()
 		sleepCtx(ctx, 10*time.Millisecond)
 	}
 }

@@ -43,10 +43,15 @@ func main() {
 	initPath := flag.String("init", "", "the VM's /init script")
 	record := flag.String("record", "", "write the gadgets' traffic recordings into this directory")
 	only := flag.String("only", "reader,printer,pad", "which devices to check")
-	timeout := flag.Duration("timeout", 90*time.Second, "give the VM up after this long")
+	timeout := flag.Duration("timeout", 4*time.Minute, "give the VM up after this long")
 	verbose := flag.Bool("v", false, "show the VM's whole console")
+	extra := flag.String("files", "", "more files for the VM, comma-separated, each PATH (the same path inside) or SRC=PATH: the pad's prompt fonts")
 	flag.Parse()
-	ok, err := run(*kernel, *bin, *initPath, *record, *only, *timeout, *verbose)
+	var files []string
+	if *extra != "" {
+		files = strings.Split(*extra, ",")
+	}
+	ok, err := run(*kernel, *bin, *initPath, *record, *only, files, *timeout, *verbose)
 	if err != nil {
 		fmt.Printf("FAIL usbvm: %v\n", err)
 		os.Exit(1)
@@ -56,7 +61,7 @@ func main() {
 	}
 }
 
-func run(kernelDir, binDir, initPath, recordDir, only string, timeout time.Duration, verbose bool) (bool, error) {
+func run(kernelDir, binDir, initPath, recordDir, only string, files []string, timeout time.Duration, verbose bool) (bool, error) {
 	t0 := time.Now()
 	vmlinuz, _ := filepath.Glob(filepath.Join(kernelDir, "boot", "vmlinuz-*"))
 	if len(vmlinuz) != 1 {
@@ -68,7 +73,7 @@ func run(kernelDir, binDir, initPath, recordDir, only string, timeout time.Durat
 	}
 	defer os.RemoveAll(work)
 	initrd := filepath.Join(work, "initrd.cpio.gz")
-	size, err := buildInitramfs(initrd, kernelDir, binDir, initPath)
+	size, err := buildInitramfs(initrd, kernelDir, binDir, initPath, files)
 	if err != nil {
 		return false, fmt.Errorf("initramfs: %w", err)
 	}
@@ -120,6 +125,8 @@ func run(kernelDir, binDir, initPath, recordDir, only string, timeout time.Durat
 		case doneRE.MatchString(line):
 			done = true
 			fmt.Sscan(doneRE.FindStringSubmatch(line)[1], &rc)
+		case strings.HasPrefix(line, "usbvm: init at"), strings.HasPrefix(line, "usbvm: done at"):
+			fmt.Printf("%s (host: %.1f s after QEMU started)\n", line, time.Since(vmStart).Seconds())
 		case verbose || strings.HasPrefix(line, "usbvm") || strings.HasPrefix(line, "usbcheck"):
 			fmt.Println(line)
 		}
@@ -214,7 +221,7 @@ func splitRecords(path, dir string) error {
 // buildInitramfs writes a gzip'd newc cpio: busybox, the modules in load
 // order (/etc/modules.order), the binaries and their shared libraries,
 // and /init.
-func buildInitramfs(path, kernelDir, binDir, initPath string) (int64, error) {
+func buildInitramfs(path, kernelDir, binDir, initPath string, files []string) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
@@ -280,6 +287,19 @@ func buildInitramfs(path, kernelDir, binDir, initPath string) (int64, error) {
 			w.dir(d)
 		}
 		if err := w.file(strings.TrimPrefix(l, "/"), real, 0o755); err != nil {
+			return 0, err
+		}
+	}
+	for _, f := range files {
+		src, dst, ok := strings.Cut(f, "=")
+		if !ok {
+			dst = src
+		}
+		dst = strings.TrimPrefix(filepath.Clean(dst), "/")
+		for _, d := range parents(dst) {
+			w.dir(d)
+		}
+		if err := w.file(dst, src, 0o644); err != nil {
 			return 0, err
 		}
 	}
