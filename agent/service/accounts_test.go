@@ -37,7 +37,7 @@ func TestEnsureUser(t *testing.T) {
 		{"new, own group", nil, []string{"dialout", "lp"}, "kiosk-agent", "",
 			[]string{useradd + "--user-group --groups dialout,lp kiosk-agent"}},
 		{"new, group exists", nil, []string{"kiosk-agent", "dialout", "plugdev", "lp"}, "kiosk-agent", "kiosk-agent",
-			[]string{useradd + "--gid kiosk-agent --groups dialout,plugdev,lp kiosk-agent"}},
+			[]string{useradd + "--gid kiosk-agent --groups dialout,lp kiosk-agent"}},
 		{"new, other group", nil, nil, "kiosk", "kiosks",
 			[]string{"groupadd --system kiosks", useradd + "--gid kiosks kiosk"}},
 	} {

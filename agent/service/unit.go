@@ -24,9 +24,11 @@ const (
 )
 
 // DefaultGroups are the supplementary groups of the Linux service user:
-// dialout for serial readers, plugdev for USB readers and pads (see
-// installer/linux/60-kiosk-devices.rules), lp for USB receipt printers.
-func DefaultGroups() []string { return []string{"dialout", "plugdev", "lp"} }
+// dialout for serial readers, lp for USB receipt printers. USB readers and
+// signature pads are given to the service's own group, by VID:PID, in
+// installer/linux/60-kiosk-devices.rules; plugdev is not needed (and RPM
+// systems have none, where systemd would refuse to start the unit).
+func DefaultGroups() []string { return []string{"dialout", "lp"} }
 
 // UnitOptions fill in the systemd unit. Zero fields take the defaults.
 type UnitOptions struct {
@@ -72,7 +74,7 @@ func Unit(o UnitOptions) string {
 	o = o.withDefaults()
 	groups := "SupplementaryGroups=" + strings.Join(o.SupplementaryGroups, " ")
 	if len(o.SupplementaryGroups) == 0 {
-		groups = "# (none of dialout, plugdev, lp exists on this system)"
+		groups = "# (neither dialout nor lp exists on this system)"
 	}
 	return strings.NewReplacer(
 		"@DESCRIPTION@", unitValue(o.Description),
@@ -124,8 +126,8 @@ TimeoutStopSec=15
 User=@USER@
 Group=@GROUP@
 # The device groups: dialout for serial readers (/dev/ttyS*, /dev/ttyUSB*,
-# /dev/ttyACM*), plugdev for USB readers and pads (60-kiosk-devices.rules),
-# lp for USB receipt printers (/dev/usb/lp*).
+# /dev/ttyACM*), lp for USB receipt printers (/dev/usb/lp*). USB readers and
+# signature pads belong to the service's own group (60-kiosk-devices.rules).
 SupplementaryGroups=@GROUPS@
 # /var/lib/kiosk-agent, created for and owned by the user: the remembered
 # reader port, queued applications, the audit log. With ProtectSystem=strict

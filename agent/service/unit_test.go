@@ -19,7 +19,7 @@ func TestUnitSettings(t *testing.T) {
 		"[Service]", "Type=notify", "NotifyAccess=main", "WatchdogSec=30",
 		"ExecStart=/usr/bin/kiosk-agent run --config /etc/kiosk-agent/kiosk-agent.toml",
 		"Restart=on-failure", "RestartSec=2", "TimeoutStopSec=15",
-		"User=kiosk-agent", "Group=kiosk-agent", "SupplementaryGroups=dialout plugdev lp",
+		"User=kiosk-agent", "Group=kiosk-agent", "SupplementaryGroups=dialout lp",
 		"StateDirectory=kiosk-agent", "LogsDirectory=kiosk-agent",
 		"NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
 		"RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
