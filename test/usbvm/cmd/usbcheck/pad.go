@@ -230,16 +230,7 @@ func driverCapture() (string, error) {
 		return "", err
 	}
 	defer pad.Close()
-	box := image.Rect(250, 250, 550, 350)
-	img := image.NewRGBA(box)
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for x := box.Min.X; x < box.Max.X; x++ {
-			img.Pix[img.PixOffset(x, y)+0] = uint8(x * 7)
-			img.Pix[img.PixOffset(x, y)+1] = uint8(y * 5)
-			img.Pix[img.PixOffset(x, y)+2] = uint8((x + y) * 3)
-			img.Pix[img.PixOffset(x, y)+3] = 0xFF
-		}
-	}
+	box, img := boxImage()
 	if err := pad.ShowImage(ctx, img); err != nil {
 		return "", fmt.Errorf("show image: %w", err)
 	}
@@ -297,4 +288,19 @@ func driverCapture() (string, error) {
 		return "", fmt.Errorf("%d samples, %d pen down: want a signature's worth", n, down)
 	}
 	return fmt.Sprintf("%s: a %dx%d image in the box arrived intact; %d samples (%d pen down)", where, box.Dx(), box.Dy(), n, down), nil
+}
+
+// boxImage is the image driverCapture shows in the signing box: a
+// deterministic colour pattern (drivers/sigpad/wacomstu's replay test
+// draws the same).
+func boxImage() (image.Rectangle, *image.RGBA) {
+	box := image.Rect(340, 300, 460, 340)
+	img := image.NewRGBA(box)
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x*7), uint8(y*5), uint8((x+y)*3), 0xFF
+		}
+	}
+	return box, img
 }

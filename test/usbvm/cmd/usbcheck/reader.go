@@ -186,6 +186,9 @@ func readerChecks(timed func()) {
 	})
 
 	check("reader.replug", func() (string, error) {
+		if err := reader("mark replug"); err != nil {
+			return "", err
+		}
 		if err := reader("plug"); err != nil {
 			return "", err
 		}

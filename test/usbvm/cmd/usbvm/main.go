@@ -45,13 +45,14 @@ func main() {
 	only := flag.String("only", "reader,printer,pad", "which devices to check")
 	timeout := flag.Duration("timeout", 4*time.Minute, "give the VM up after this long")
 	verbose := flag.Bool("v", false, "show the VM's whole console")
+	consoleLog := flag.String("console", "", "write the VM's whole console to this file")
 	extra := flag.String("files", "", "more files for the VM, comma-separated, each PATH (the same path inside) or SRC=PATH: the pad's prompt fonts")
 	flag.Parse()
 	var files []string
 	if *extra != "" {
 		files = strings.Split(*extra, ",")
 	}
-	ok, err := run(*kernel, *bin, *initPath, *record, *only, files, *timeout, *verbose)
+	ok, err := run(*kernel, *bin, *initPath, *record, *only, files, *consoleLog, *timeout, *verbose)
 	if err != nil {
 		fmt.Printf("FAIL usbvm: %v\n", err)
 		os.Exit(1)
@@ -61,7 +62,7 @@ func main() {
 	}
 }
 
-func run(kernelDir, binDir, initPath, recordDir, only string, files []string, timeout time.Duration, verbose bool) (bool, error) {
+func run(kernelDir, binDir, initPath, recordDir, only string, files []string, consoleLog string, timeout time.Duration, verbose bool) (bool, error) {
 	t0 := time.Now()
 	vmlinuz, _ := filepath.Glob(filepath.Join(kernelDir, "boot", "vmlinuz-*"))
 	if len(vmlinuz) != 1 {
@@ -140,7 +141,13 @@ func run(kernelDir, binDir, initPath, recordDir, only string, files []string, ti
 		fail++
 		fmt.Printf("FAIL usbvm.finished: the VM stopped without its verdict (%v)\n", waitErr)
 	}
+	if consoleLog != "" {
+		os.WriteFile(consoleLog, []byte(strings.Join(console, "\n")+"\n"), 0o644)
+	}
 	if fail > 0 || rc != 0 || pass == 0 {
+		if consoleLog != "" {
+			fmt.Printf("usbvm: the VM's whole console is in %s\n", consoleLog)
+		}
 		fmt.Println("usbvm: the VM's console, last lines:")
 		for _, l := range console[max(0, len(console)-80):] {
 			fmt.Println("  | " + l)
