@@ -67,7 +67,12 @@ func (nopObserver) EventDropped()   {}
 
 // Fixed limits.
 const (
-	sendQueue        = 256 // queued outgoing messages before a client counts as stuck
+	sendQueue = 256 // queued outgoing messages before a client counts as stuck
+	// sendQueueBytes bounds the bytes queued for a client and not yet
+	// written to its socket: a client that lets this much pile up is not
+	// reading. Counting messages alone let 256 large replies (15 MB)
+	// queue for one client before it was dropped.
+	sendQueueBytes   = 4 << 20
 	writeWait        = 10 * time.Second
 	pingPeriod       = 30 * time.Second
 	pongWait         = 75 * time.Second
@@ -142,6 +147,7 @@ type Conn struct {
 	ctx     context.Context // ends with the connection
 	cancel  context.CancelFunc
 	send    chan []byte
+	queued  atomic.Int64 // bytes in send and in the write going on
 	done    chan struct{}
 	once    sync.Once
 	limiter *rate.Limiter
@@ -342,17 +348,31 @@ func (s *Server) Notify(c *Conn, method string, params any) {
 // enqueue queues msg for c; a client whose queue is full is closed rather
 // than allowed to stall the agent.
 func (s *Server) enqueue(c *Conn, msg []byte) {
+	if c.queued.Add(int64(len(msg))) > sendQueueBytes {
+		s.dropStuck(c, "not reading: too much queued")
+		return
+	}
 	select {
 	case <-c.done:
 	case c.send <- msg:
 	default:
-		s.opts.Observer.EventDropped()
-		s.log.Warn("client not reading; disconnected", "conn", c.ID, "origin", c.Origin)
-		c.Close(protocol.ClosePolicy, "not reading: send queue full")
-		// Its writer is likely stuck in a write the client does not
-		// read: end that now rather than at the write timeout.
-		c.ws.NetConn().SetWriteDeadline(time.Now())
+		s.dropStuck(c, "not reading: send queue full")
 	}
+}
+
+// dropStuck disconnects a client that does not read what it is sent.
+func (s *Server) dropStuck(c *Conn, why string) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	s.opts.Observer.EventDropped()
+	s.log.Warn("client not reading; disconnected", "conn", c.ID, "origin", c.Origin, "why", why)
+	c.Close(protocol.ClosePolicy, why)
+	// Its writer is likely stuck in a write the client does not read:
+	// end that now rather than at the write timeout.
+	c.ws.NetConn().SetWriteDeadline(time.Now())
 }
 
 func (s *Server) writeLoop(c *Conn) {
@@ -365,7 +385,9 @@ func (s *Server) writeLoop(c *Conn) {
 		select {
 		case msg := <-c.send:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+			err := c.ws.WriteMessage(websocket.TextMessage, msg)
+			c.queued.Add(-int64(len(msg)))
+			if err != nil {
 				c.close()
 				return
 			}

@@ -185,3 +185,29 @@ func TestSlowReaderIsDropped(t *testing.T) {
 		t.Fatalf("slow client: close %d, dropped %d", code, obs.dropped.Load())
 	}
 }
+
+// A client sent large messages it does not read is dropped once 4 MiB
+// are queued for it, long before 256 messages are: the queue is bounded
+// in bytes as well as in messages.
+func TestSlowReaderOfLargeMessagesIsDropped(t *testing.T) {
+	obs := &counter{}
+	s, url := serve(t, Options{Observer: obs})
+	slow := dial(t, url)
+	for len(s.Conns()) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	big := strings.Repeat("x", 256<<10)
+	// The socket buffers take some megabytes; the queue takes 4 MiB
+	// more. 200 messages of 256 KiB (50 MiB) are far beyond both and far
+	// below 256 messages.
+	for i := 0; i < 200 && obs.dropped.Load() == 0; i++ {
+		s.Broadcast("tick", map[string]any{"i": i, "pad": big})
+		time.Sleep(time.Millisecond)
+	}
+	if obs.dropped.Load() == 0 {
+		t.Fatal("a client with 50 MiB unread was not dropped")
+	}
+	if code := closeCode(t, slow); code != protocol.ClosePolicy && code != websocket.CloseAbnormalClosure {
+		t.Fatalf("slow client: close %d", code)
+	}
+}
