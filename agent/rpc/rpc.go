@@ -348,7 +348,9 @@ func (s *Server) Notify(c *Conn, method string, params any) {
 // enqueue queues msg for c; a client whose queue is full is closed rather
 // than allowed to stall the agent.
 func (s *Server) enqueue(c *Conn, msg []byte) {
-	if c.queued.Add(int64(len(msg))) > sendQueueBytes {
+	// One message larger than the bound (a long signature's bundle) is
+	// sent when nothing waits before it.
+	if n := c.queued.Add(int64(len(msg))); n > sendQueueBytes && n > int64(len(msg)) {
 		s.dropStuck(c, "not reading: too much queued")
 		return
 	}

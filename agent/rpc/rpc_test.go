@@ -211,3 +211,20 @@ func TestSlowReaderOfLargeMessagesIsDropped(t *testing.T) {
 		t.Fatalf("slow client: close %d", code)
 	}
 }
+
+// One message larger than the byte bound reaches a reading client.
+func TestOneLargeMessageIsSent(t *testing.T) {
+	obs := &counter{}
+	s, url := serve(t, Options{Observer: obs})
+	c := dial(t, url)
+	for len(s.Conns()) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	s.Broadcast("bundle", map[string]any{"pad": strings.Repeat("x", 6<<20)})
+	c.SetReadLimit(16 << 20)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, msg, err := c.ReadMessage()
+	if err != nil || len(msg) < 6<<20 || obs.dropped.Load() != 0 {
+		t.Fatalf("a 6 MiB message: %d bytes, %v, dropped %d", len(msg), err, obs.dropped.Load())
+	}
+}
