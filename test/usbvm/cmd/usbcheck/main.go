@@ -57,9 +57,9 @@ func main() {
 	flag.Parse()
 	want := strings.Split(*only, ",")
 	// The pad's checks wait mostly on control transfers (its prompt goes
-	// up in some 3,000 of them): they run beside the reader's last and the
-	// printer's, once the reader's timing and open files have been
-	// measured alone.
+	// up in some 4,500 of them, one per tick of dummy_hcd's timer): they
+	// run beside the reader's and the printer's, once the reader's timing
+	// has been measured alone.
 	quiet := make(chan struct{})
 	var wg sync.WaitGroup
 	if slices.Contains(want, "pad") {

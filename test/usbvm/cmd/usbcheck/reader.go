@@ -61,8 +61,8 @@ func sameCard(got, want *idcard.Card) error {
 	return nil
 }
 
-// readerChecks runs the reader's checks; timed is called once those that
-// must run alone (timing, the count of open files) are over.
+// readerChecks runs the reader's checks; timed is called once the timing,
+// which must run alone, is over.
 func readerChecks(timed func()) {
 	var once sync.Once
 	done := func() { once.Do(timed) }
@@ -134,6 +134,7 @@ func readerChecks(timed func()) {
 		return fmt.Sprintf("USB full read p50 %s, min %s, max %s; serial floor %s (delays %s + wire %s); USB overhead over the delays %s",
 			ms(times[2]), ms(times[0]), ms(times[4]), ms(floor), ms(delays), ms(wire), ms(times[2]-delays)), nil
 	})
+	done()
 
 	for i, want := range idcardsim.SampleCards() {
 		check(fmt.Sprintf("reader.card%d", i), func() (string, error) {
@@ -219,12 +220,11 @@ func readerChecks(timed func()) {
 	})
 
 	check("reader.no-leak", func() (string, error) {
-		if n := openFDs(); n != baseFDs {
-			return "", fmt.Errorf("%d file descriptors open, %d before the reader was opened", n, baseFDs)
+		if fds := openFDs(); len(fds) != len(baseFDs) {
+			return "", fmt.Errorf("%d file descriptors open %v, %d before the reader was opened %v", len(fds), fds, len(baseFDs), baseFDs)
 		}
-		return fmt.Sprintf("%d fds before and after", baseFDs), nil
+		return fmt.Sprintf("%d fds before and after", len(baseFDs)), nil
 	})
-	done()
 
 	check("reader.cli", func() (string, error) {
 		if err := reader("mark cli"); err != nil {

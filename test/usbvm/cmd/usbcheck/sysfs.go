@@ -40,8 +40,17 @@ func waitUSB(vid, pid uint16, present bool, within time.Duration) error {
 	}
 }
 
-// openFDs counts this process's open file descriptors.
-func openFDs() int {
+// openFDs lists this process's open file descriptors, but for the pad's
+// and the printer's device nodes and the pad's fonts: their checks may be
+// running meanwhile (the pad's over hidraw, without libusb).
+func openFDs() []string {
 	ents, _ := os.ReadDir("/proc/self/fd")
-	return len(ents)
+	var fds []string
+	for _, e := range ents {
+		target, _ := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if !strings.HasPrefix(target, "/dev/hidraw") && !strings.HasPrefix(target, "/dev/usb/") && !strings.HasPrefix(target, "/usr/share/fonts/") {
+			fds = append(fds, e.Name()+"→"+target)
+		}
+	}
+	return fds
 }
