@@ -5,7 +5,7 @@
 // built into any of them, with its version, checksum, licences and the
 // binaries that contain it.
 //
-//	sbom -version 0.2.0 -epoch 1764400000 -o dist/kiosk-agent_0.2.0_sbom.cdx.json dist/kiosk-agent_0.2.0_*
+//	sbom -version 0.2.0 -epoch 1764400000 [-revision COMMIT] -o dist/kiosk-agent_0.2.0_sbom.cdx.json dist/kiosk-agent_0.2.0_*
 //
 // What is built in comes from the binaries themselves (the build
 // information the Go linker embeds), so the list is what ships, not what
@@ -44,8 +44,9 @@ func main() {
 	version := flag.String("version", "", "the release's version (kiosk-agent's own)")
 	epoch := flag.Int64("epoch", -1, "the document's time, in seconds since 1970 (SOURCE_DATE_EPOCH)")
 	out := flag.String("o", "-", "where to write the JSON document")
+	revision := flag.String("revision", "", "the source's commit, recorded as kiosk-agent:revision (optional)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: sbom -version V -epoch SECONDS [-o FILE] BINARY...")
+		fmt.Fprintln(os.Stderr, "usage: sbom -version V -epoch SECONDS [-revision COMMIT] [-o FILE] BINARY...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -54,6 +55,14 @@ func main() {
 		os.Exit(2)
 	}
 	doc, err := build(*version, time.Unix(*epoch, 0).UTC(), flag.Args(), cacheLicences{})
+	if err == nil && *revision != "" {
+		doc.Metadata.Component.Properties = append(doc.Metadata.Component.Properties, Property{"kiosk-agent:revision", *revision})
+		doc.SerialNumber = ""
+		var body []byte
+		if body, err = json.Marshal(doc); err == nil {
+			doc.SerialNumber = "urn:uuid:" + contentUUID(body)
+		}
+	}
 	if err == nil {
 		err = write(*out, doc)
 	}
