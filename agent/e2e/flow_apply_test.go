@@ -216,18 +216,25 @@ func (f *flowRig) apply() {
 	if !reprint {
 		t.Error("no 重新打印 on the receipt")
 	} else {
-		done := len(f.ws.eventsNamed(protocol.EventPrinterJob))
-		f.click(`[data-action="reprint"]`)
-		for deadline := time.Now().Add(flowWait); len(f.ws.eventsNamed(protocol.EventPrinterJob)) == done; {
-			if time.Now().After(deadline) {
-				t.Fatal("重新打印 printed nothing")
+		printAgain := func() {
+			done := len(f.ws.eventsNamed(protocol.EventPrinterJob))
+			f.click(`[data-action="reprint"]`)
+			for deadline := time.Now().Add(flowWait); len(f.ws.eventsNamed(protocol.EventPrinterJob)) == done; {
+				if time.Now().After(deadline) {
+					t.Fatal("重新打印 printed nothing")
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
-			time.Sleep(50 * time.Millisecond)
 		}
-		f.wait("printed again", `document.getElementById('rc-print').getAttribute('data-state') === 'printed'`)
-		again := eval[bool](f.kiosk, `!document.getElementById('rc-reprint').hidden`)
-		if counter != again {
-			t.Errorf("after one reprint, 重新打印 shown: %v (at a counter it stays, at a kiosk once only)", again)
+		printAgain()
+		// At a counter 重新打印 stays (and prints again), at a kiosk it is
+		// there once only. The printer's job can reach this test before
+		// the page hears of the reprint: the page's last word counts.
+		f.wait("printed again, 重新打印 as the mode has it", fmt.Sprintf(`document.getElementById('rc-print').getAttribute('data-state') === 'printed' &&
+			document.getElementById('rc-reprint').hidden === %v`, !counter))
+		if counter {
+			printAgain()
+			f.wait("printed a third time", `document.getElementById('rc-print').getAttribute('data-state') === 'printed' && !document.getElementById('rc-reprint').hidden`)
 		}
 	}
 	if counter {
