@@ -10,11 +10,14 @@
 //                            flow.cancel, staff.call;
 //   sigpad.started/sample/pressed → the live mirror of the pad's ink on the
 //                            sign steps, or signing on the screen (ink.js);
-//   staff.called           → the clerk's notice (counter mode).
+//   staff.called           → the clerk's notice (counter mode);
+//   窗口备注 (counter mode)   → flow.act notes from the clerk's notes panel;
+//                            更正家庭信息 on household adds dispute.
 //
 // Personal data lives in the DOM only while its step is shown: every
 // [data-fill] of the other screens is emptied on each render, and all of
-// them when the session ends or the connection to the agent is lost.
+// them when the session ends or the connection to the agent is lost; so is
+// what was typed (the PIN, the visit's and the clerk's notes).
 // Nothing is logged, nothing is stored in the browser.
 //
 // URL parameters (tests): connHintMs (60000: how long without the agent
@@ -134,6 +137,11 @@ const TITLES = {
   sign_authorization: '同意查询家庭收入', submit: '确认提交', receipt: '申请已受理', take_card: '请带好东西', progress: '办理进度',
   unlock: '工作人员解锁', home_visit: '入户记录',
 };
+// Counter mode: the steps the agent takes the clerk's notes on.
+const NOTE_STEPS = ['confirm_identity', 'household', 'precheck', 'choose_items', 'sign_commitment', 'sign_authorization', 'submit'];
+const CORRECT = '更正：';
+const MAX_NOTES = 2000; // characters, as the agent counts them
+
 const STEP_WORDS = {
   idle: '首页', read_card: '放身份证', confirm_identity: '核对信息', household: '家庭情况', precheck: '可能可以申请',
   choose_items: '选择项目', sign_commitment: '诚信承诺', sign_authorization: '同意查询', submit: '确认提交',
@@ -168,6 +176,12 @@ const model = {
   idleCalledUntil: 0,
   why: '', // the answer to a tap that could not be done, until the next state
   busy: false,
+  // counter mode: the clerk's notes panel
+  notesOpen: false,
+  notesKind: 'notes', // 'notes', or 'correct' (更正家庭信息 on household)
+  notesBusy: false, // a save on its way
+  notesMsg: '', // why the last save did not go through
+  notesKey: '',
 };
 
 const client = new KioskClient({reconnect: true, minBackoffMs: 500, maxBackoffMs: 5000, requestTimeoutMs: 10000,
@@ -300,6 +314,16 @@ function tap(action, el) {
       return;
     case 'save-notes':
       return send('flow.act', {action: 'notes', notes: $('hv-notes').value});
+    case 'notes-open':
+      if (model.notesOpen) closeNotes();
+      else openNotes('notes');
+      return;
+    case 'notes-correct':
+      return openNotes('correct');
+    case 'notes-close':
+      return closeNotes();
+    case 'notes-save':
+      return saveNotes();
     case 'apply':
     case 'progress':
       return send('flow.start', {kind: action === 'apply' ? 'apply' : 'progress'});
@@ -395,6 +419,7 @@ function clearScreens() {
   ink.clear();
   ink.setMode('off');
   for (const s of document.querySelectorAll('[data-screen]')) s.hidden = true;
+  renderNotes();
   show('warning', false);
   show('staff-panel', false);
   show('bottombar', false);
@@ -439,6 +464,9 @@ function render(st) {
   }
   if (screen !== 'unlock') model.pin = '';
   if (screen !== 'home_visit') $('hv-notes').value = '';
+  // The clerk's typing belongs to the step it was typed on; the saved notes
+  // come back from the agent.
+  if (stepChanged || !isNotesStep(st)) forgetNotes();
   if (screen !== 'sign' && screen !== 'home_visit') {
     ink.clear();
     ink.setMode('off');
@@ -469,6 +497,7 @@ function render(st) {
   renderStaff(st);
   renderWarning(st);
   renderModeNote(st);
+  renderNotes();
   renderWhy();
   speak(step + '|' + (r.voiceKey || ''), r.voice);
   window.kioskFlow.ready = true;
@@ -663,6 +692,9 @@ function renderHousehold(hh, r) {
   $('hh-prev').disabled = (hh.page || 1) <= 1;
   $('hh-next').disabled = (hh.page || 1) >= pages;
   show('hh-disputed', !!hh.disputed);
+  const counter = !!model.state && model.state.mode === 'counter';
+  show('hh-correct', counter);
+  show('hh-correct-note', counter);
 }
 
 // ---- precheck -----------------------------------------------------------------
@@ -872,6 +904,12 @@ function renderSubmit(s, r) {
   show('sb-absent-label', !!(s.absent && s.absent.length));
   show('sb-absent-dd', !!(s.absent && s.absent.length));
   fill('sb-absent', (s.absent || []).map((x) => h('li', null, [icon('later'), h('span', {text: x + '（以后补签）'})])));
+  // Counter mode: the clerk's notes go with the application; their first
+  // lines here, all of them under 窗口备注.
+  const notes = savedNotes();
+  show('sb-notes-label', !!notes);
+  show('sb-notes-dd', !!notes);
+  setText('sb-notes', excerpt(notes));
   if (submitTimer) {
     clearTimeout(submitTimer);
     submitTimer = null;
@@ -1136,4 +1174,163 @@ function visitButtons(sv) {
 function forgetTyped() {
   model.pin = '';
   $('hv-notes').value = '';
+  forgetNotes();
 }
+
+// ---- counter mode: the clerk's notes (窗口备注) ---------------------------------
+//
+// On the steps the agent takes them on, 窗口备注 in the top bar opens a
+// panel over the step's screen (its bottom bar hidden meanwhile): the
+// notes, 保存备注 (flow.act notes), 回到办理. On household, 更正家庭信息
+// opens it with "更正：" to correct the platform's data, which the kiosk
+// never edits: the correction is saved as the clerk's note, then dispute
+// marks the case for verification as 有不对的 does (and goes on to the
+// next step). The saved notes are the agent's (view.clerkNotes); what is
+// typed here is dropped when the step changes or the session ends.
+
+function isNotesStep(st) {
+  return !!st && st.mode === 'counter' && NOTE_STEPS.indexOf(st.step) >= 0;
+}
+
+function savedNotes() {
+  const st = model.state;
+  return (st && st.view && st.view.clerkNotes) || '';
+}
+
+function openNotes(kind) {
+  if (!isNotesStep(model.state)) return;
+  const ta = $('cn-text');
+  // Typed and not saved stays while the step does; else the saved notes.
+  if (!ta.value) ta.value = savedNotes();
+  if (kind === 'correct' && !/更正：\s*$/.test(ta.value)) {
+    ta.value = (ta.value.trim() ? ta.value.replace(/\s+$/, '') + '\n' : '') + CORRECT;
+  }
+  model.notesOpen = true;
+  model.notesKind = kind === 'correct' && model.state.step === 'household' ? 'correct' : 'notes';
+  model.notesMsg = '';
+  renderNotes();
+  ta.focus();
+  ta.setSelectionRange(ta.value.length, ta.value.length);
+}
+
+function closeNotes() {
+  if (!model.notesOpen) return;
+  model.notesOpen = false;
+  model.notesMsg = '';
+  renderNotes();
+  if (!$('btn-notes').hidden) $('btn-notes').focus();
+}
+
+function forgetNotes() {
+  model.notesOpen = false;
+  model.notesKind = 'notes';
+  model.notesMsg = '';
+  $('cn-text').value = '';
+}
+
+function saveNotes() {
+  const st = model.state;
+  if (!isNotesStep(st) || model.notesBusy) return;
+  const text = $('cn-text').value;
+  const correct = model.notesKind === 'correct' && st.step === 'household';
+  if (correct && /更正：\s*$/.test(text)) {
+    model.notesMsg = '请在“更正：”后面写上哪里不对。';
+    renderNotes();
+    return;
+  }
+  model.notesBusy = true;
+  model.notesMsg = '';
+  renderNotes();
+  const step = st.step;
+  client.call('flow.act', {action: 'notes', notes: text}).then((res) => {
+    model.notesBusy = false;
+    if (res && res.step) render(res);
+    else renderNotes();
+    // The correction saved: the case is marked for verification, and the
+    // flow goes on (dispute never blocks).
+    if (correct && model.state && model.state.step === step) send('flow.act', {action: 'dispute'});
+  }, (e) => {
+    model.notesBusy = false;
+    const reason = e && e.reason;
+    if (reason === 'NOT_READY') model.notesMsg = '没有保存：正在提交，备注不能再改了。';
+    else if (reason === 'NO_SESSION') model.notesMsg = '没有保存：这次办理已经结束了。';
+    else if (reason === 'BAD_PARAMS' && text.length > MAX_NOTES) model.notesMsg = '没有保存：备注最多 ' + MAX_NOTES + ' 字。';
+    else if (reason === 'BAD_PARAMS') model.notesMsg = '没有保存：这一步不能写备注。';
+    else model.notesMsg = '没有保存，请再点一次“保存备注”。';
+    renderNotes();
+  });
+}
+
+function renderNotes() {
+  const st = model.state;
+  const on = isNotesStep(st);
+  if (!on) model.notesOpen = false;
+  const open = on && model.notesOpen;
+  show('btn-notes', on);
+  $('btn-notes').setAttribute('aria-expanded', open ? 'true' : 'false');
+  const saved = on && !!savedNotes();
+  if ($('notes-chip').getAttribute('data-saved') !== String(saved)) {
+    $('notes-chip').setAttribute('data-saved', String(saved));
+    fill('notes-chip', saved ? [icon('check'), '已保存'] : []);
+  }
+  show('clerk-notes', open);
+  if (open) body.setAttribute('data-notes', 'open');
+  else body.removeAttribute('data-notes');
+  if (!open) return;
+  const correct = model.notesKind === 'correct';
+  setText('cn-label', correct ? '更正家庭信息（窗口备注）' : '窗口备注');
+  setText('cn-lead', correct
+    ? '写下平台登记的哪里不对。平台的登记不在这里改：更正随申请交上，这户标记为需要核实，接着办下一步。'
+    : '工作人员写的备注，随申请一起交上，最多 ' + MAX_NOTES + ' 字。');
+  setText('cn-save-word', correct ? '保存更正' : '保存备注');
+  $('cn-save').disabled = model.notesBusy || submitting();
+  renderNotesState();
+}
+
+// excerpt is the first lines of the notes, short enough for one screen.
+function excerpt(text) {
+  const lines = String(text || '').split('\n');
+  let out = lines.slice(0, 3).join('\n');
+  if (out.length > 120) out = out.slice(0, 120);
+  return out.length < text.length ? out.replace(/\s+$/, '') + '……（全文在“窗口备注”里）' : out;
+}
+
+function submitting() {
+  const st = model.state;
+  return !!st && st.step === 'submit' && !!(st.view.submit && st.view.submit.submitting);
+}
+
+// renderNotesState says whether what the panel shows is saved, in words.
+function renderNotesState() {
+  const typed = $('cn-text').value.trim();
+  const saved = savedNotes();
+  let state = '';
+  let text = '';
+  if (model.notesMsg) {
+    state = 'problem';
+    text = model.notesMsg;
+  } else if (model.notesBusy) {
+    state = 'saving';
+    text = '正在保存';
+  } else if (submitting()) {
+    state = 'problem';
+    text = '正在提交，备注不能再改了。';
+  } else if (typed !== saved) {
+    state = 'unsaved';
+    text = '还没保存';
+  } else if (saved) {
+    state = 'saved';
+    text = '已保存';
+  }
+  const key = state + '|' + text;
+  if (key === model.notesKey && $('cn-state').firstChild) return;
+  model.notesKey = key;
+  const el = $('cn-state');
+  el.setAttribute('data-state', state);
+  fill('cn-state', state === 'saved' ? [icon('check'), text] : state === 'problem' ? [icon('bang'), text] : text ? [text] : []);
+}
+
+$('cn-text').addEventListener('input', () => {
+  model.notesMsg = '';
+  if (model.notesOpen) renderNotesState();
+});
