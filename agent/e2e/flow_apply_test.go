@@ -28,9 +28,13 @@ func TestFlowApplyKiosk(t *testing.T) {
 }
 
 // TestFlowApplyCounter is the same application at a clerk's counter: the
-// clerk ticks 已核对本人 before going on, sees the rules behind the
-// pre-check, may print the receipt again (more than once), and the
-// counter page shows a kiosk's call for staff.
+// clerk ticks 已核对本人 before going on, corrects the household's data
+// (更正家庭信息: a note, and the case marked for verification) and adds a
+// note of their own (窗口备注, saved, still there after a reload), sees
+// the rules behind the pre-check, may print the receipt again (more than
+// once), and the counter page shows a kiosk's call for staff. The agent
+// uses a platform-demo over HTTP, which is then asked what it holds: the
+// application with the clerk's notes.
 func TestFlowApplyCounter(t *testing.T) {
 	f := newFlowRig(t, "counter")
 	f.apply()
@@ -78,6 +82,10 @@ func (f *flowRig) apply() {
 		f.wait("why it is disabled", `document.getElementById('why').textContent.includes('已核对本人')`)
 		f.click(`[data-action="verified"]`)
 		f.wait("the tick", `document.getElementById('ci-verified').getAttribute('aria-pressed') === 'true' && !document.getElementById('btn-next').disabled`)
+		f.wait("窗口备注 in the top bar, nothing saved yet", `!document.getElementById('btn-notes').hidden &&
+			document.getElementById('notes-chip').textContent === '' && document.getElementById('clerk-notes').hidden`)
+	} else if !eval[bool](f.kiosk, `document.getElementById('btn-notes').hidden && document.getElementById('clerk-notes').hidden`) {
+		t.Error("a kiosk shows the clerk's notes")
 	}
 	f.step("confirm_identity")
 
@@ -93,9 +101,11 @@ func (f *flowRig) apply() {
 	if found && f.text("hh-rows") == "" {
 		t.Error("the household was found, and no member is shown")
 	}
+	if !counter && !eval[bool](f.kiosk, `document.getElementById('hh-correct').hidden && document.getElementById('btn-notes').hidden`) {
+		t.Error("a kiosk offers 更正家庭信息 or 窗口备注")
+	}
 	if counter && found {
-		// 有不对的 marks the case for the clerk and goes on: it never blocks.
-		f.click(`[data-action="dispute"]`)
+		f.correctHousehold()
 	} else {
 		f.click(`[data-action="next"]`)
 	}
@@ -142,9 +152,15 @@ func (f *flowRig) apply() {
 	f.step("call_staff")
 	f.click(`[data-action="cancel-call"]`)
 	f.wait("the staff panel gone", `document.getElementById('staff-panel').hidden`)
+	if counter {
+		f.clerkNotes(found)
+	}
 
 	f.click(`[data-action="next"]`)
 	f.wait("sign_commitment", atStep("sign_commitment")+` && `+asked("sign_commitment.sign"))
+	if counter && eval[string](f.kiosk, `document.getElementById('cn-text').value`) != "" {
+		t.Error("what the clerk typed and did not save outlived its step")
+	}
 	f.wait("签好了 disabled until the question is answered", `document.getElementById('btn-next').disabled && document.getElementById('why').textContent.includes('回答')`)
 	// 返回 from a sign step goes back to the items, which stay chosen.
 	f.click(`[data-action="back"]`)
@@ -188,6 +204,15 @@ func (f *flowRig) apply() {
 	f.wait("submit", atStep("submit")+` && document.getElementById('sb-items').textContent === '低保、医疗救助'`)
 	if got := f.text("sb-signed"); !strings.Contains(got, "诚信承诺书") || !strings.Contains(got, "家庭经济状况核对授权书") {
 		t.Errorf("the signatures listed on submit: %q", got)
+	}
+	if counter {
+		// The notes going with the application, for a last look.
+		f.wait("the clerk's notes on submit", `!document.getElementById('sb-notes-dd').hidden && document.getElementById('sb-notes').textContent.includes('`+clerkNote+`')`)
+		if found && !strings.Contains(f.text("sb-notes"), correction) {
+			t.Errorf("submit shows the clerk's notes as %q, without the correction", f.text("sb-notes"))
+		}
+	} else if !eval[bool](f.kiosk, `document.getElementById('sb-notes-dd').hidden`) {
+		t.Error("a kiosk's submit shows clerk's notes")
 	}
 	f.step("submit")
 	if counter {
@@ -256,6 +281,9 @@ func (f *flowRig) apply() {
 	for _, s := range []string{sampleName, sampleMasked, "370481", "低保、医疗救助"} {
 		f.wait("no trace of "+s, goneJS(s))
 	}
+	for _, s := range []string{correction, clerkNote} {
+		f.wait("no trace of the clerk's notes", goneJS(s)+` && document.getElementById('cn-text').value === '' && document.getElementById('btn-notes').hidden`)
+	}
 	f.wait("the notice gone after 5 s", atStep("idle")+` && document.getElementById('wiped').hidden`)
 
 	// The application just made shows in the progress query (once the
@@ -287,6 +315,111 @@ func (f *flowRig) apply() {
 	f.wait("take_card after the query", atStep("take_card")+` && document.getElementById('take-receipt-pic').hidden`)
 	f.ws.must("sim.idcard.remove", map[string]any{}, 5*time.Second)
 	f.wait("wiped after the query", atStep("idle")+` && `+goneJS(sampleName)+` && `+goneJS(sampleMasked))
+
+	if counter {
+		f.checkStoredNotes(found)
+	}
+}
+
+// The clerk's correction and note in TestFlowApplyCounter.
+const (
+	correction = "丈夫已于2026年10月去世，户口还没注销。"
+	clerkNote  = "申请人腿脚不便，由女儿陪同办理。"
+)
+
+// correctHousehold, on the household step at a counter: 更正家庭信息
+// opens the clerk's notes with 更正：, which alone is not saved; the
+// correction typed and saved (保存更正) is the clerk's note, and marks the
+// case for verification, as 有不对的 does, and goes on. 返回 shows the
+// mark; 有不对的 then goes on again.
+func (f *flowRig) correctHousehold() {
+	t := f.t
+	f.click(`[data-action="notes-correct"]`)
+	f.wait("the correction panel", `!document.getElementById('clerk-notes').hidden && document.getElementById('cn-text').value === '更正：' &&
+		document.activeElement === document.getElementById('cn-text') && document.getElementById('cn-save-word').textContent === '保存更正' &&
+		document.getElementById('btn-notes').getAttribute('aria-expanded') === 'true' &&
+		getComputedStyle(document.getElementById('bottombar')).display === 'none'`)
+	f.click(`[data-action="notes-save"]`)
+	f.wait("what is missing, said", `document.getElementById('cn-state').textContent.includes('后面写上哪里不对') && `+atStep("household"))
+	f.typeText(correction)
+	f.wait("the correction typed, not saved yet", `document.getElementById('cn-text').value === '更正：`+correction+`' &&
+		document.getElementById('cn-state').textContent === '还没保存'`)
+	f.stepAs(71, "counter_household_correct")
+	f.click(`[data-action="notes-save"]`)
+	f.wait("the correction saved, on to the next step", `((`+atStep("precheck")+`) || (`+atStep("choose_items")+`)) &&
+		document.getElementById('clerk-notes').hidden && document.getElementById('cn-text').value === '' &&
+		document.getElementById('notes-chip').textContent === '已保存' && getComputedStyle(document.getElementById('bottombar')).display !== 'none'`)
+	f.click(`[data-action="back"]`)
+	f.wait("the household marked for verification", atStep("household")+` && document.getElementById('hh-loading').hidden && !document.getElementById('hh-disputed').hidden`)
+	if got := f.text("notes-chip"); got != "已保存" {
+		t.Errorf("after 返回, 窗口备注 says %q", got)
+	}
+	// 有不对的 marks the case for the clerk and goes on: it never blocks.
+	f.click(`[data-action="dispute"]`)
+}
+
+// clerkNotes, at a counter: 窗口备注 opens the saved correction; a note
+// added and saved says 已保存; after a reload of the page the saved notes
+// are there again; something typed and not saved says 还没保存, and
+// 回到办理 goes back to the step.
+func (f *flowRig) clerkNotes(corrected bool) {
+	saved := ""
+	if corrected {
+		saved = "更正：" + correction
+	}
+	f.click(`[data-action="notes-open"]`)
+	f.wait("the notes panel with the saved notes", fmt.Sprintf(`!document.getElementById('clerk-notes').hidden && document.getElementById('cn-text').value === %q &&
+		document.getElementById('cn-save-word').textContent === '保存备注' && document.activeElement === document.getElementById('cn-text')`, saved))
+	note := clerkNote
+	if saved != "" {
+		note = "\n" + clerkNote
+	}
+	f.typeText(note)
+	want := saved + note
+	f.wait("the note typed", fmt.Sprintf(`document.getElementById('cn-text').value === %q && document.getElementById('cn-state').textContent === '还没保存'`, want))
+	f.click(`[data-action="notes-save"]`)
+	f.wait("已保存", `document.getElementById('cn-state').textContent === '已保存' && document.getElementById('cn-state').getAttribute('data-state') === 'saved' &&
+		document.getElementById('notes-chip').textContent === '已保存' && `+atStep("choose_items"))
+	f.stepAs(72, "counter_notes")
+
+	if err := chromedp.Do(f.tab, chromedp.Reload()); err != nil {
+		f.t.Fatalf("reload: %v", err)
+	}
+	f.wait("choose_items after the reload", atStep("choose_items")+` && document.getElementById('notes-chip').textContent === '已保存' &&
+		document.getElementById('clerk-notes').hidden && document.getElementById('cn-text').value === ''`)
+	f.click(`[data-action="notes-open"]`)
+	f.wait("the saved notes from the agent", fmt.Sprintf(`!document.getElementById('clerk-notes').hidden && document.getElementById('cn-text').value === %q &&
+		document.getElementById('cn-state').textContent === '已保存'`, want))
+	f.typeText("这句没有保存")
+	f.wait("还没保存", `document.getElementById('cn-state').textContent === '还没保存'`)
+	f.click(`[data-action="notes-close"]`)
+	f.wait("back to the step", `document.getElementById('clerk-notes').hidden && getComputedStyle(document.getElementById('bottombar')).display !== 'none' &&
+		document.getElementById('btn-notes').getAttribute('aria-expanded') === 'false'`)
+}
+
+// checkStoredNotes: the application the platform-demo holds carries the
+// clerk's notes, and the mark for verification.
+func (f *flowRig) checkStoredNotes(corrected bool) {
+	t := f.t
+	var notes []string
+	for _, s := range platformStored(t, f.platform) {
+		if s.Application != nil && s.Application.Channel == "counter" {
+			notes = append(notes, s.Application.Notes)
+		}
+	}
+	if len(notes) != 1 {
+		t.Fatalf("the platform holds %d counter applications, want 1: notes %q", len(notes), notes)
+	}
+	want := "窗口备注：" + clerkNote
+	if corrected {
+		want = "窗口备注：更正：" + correction + "\n" + clerkNote
+	}
+	if !strings.Contains(notes[0], want) || (corrected && !strings.Contains(notes[0], "请核实")) {
+		t.Errorf("the application's notes at the platform: %q, want %q and the mark for verification", notes[0], want)
+	}
+	if strings.Contains(notes[0], "这句没有保存") {
+		t.Errorf("notes never saved reached the platform: %q", notes[0])
+	}
 }
 
 // sign has the simulated pad write the signer's name, and checks that the

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,15 +44,25 @@ type flowRig struct {
 	shots string
 	n     int
 	axe   string
+	// platform is the base URL of the platform-demo the agent uses in
+	// counter mode (what was submitted is read back from it); empty: the
+	// embedded demo platform.
+	platform string
 }
 
 // newFlowRig starts the agent binary in mode (kiosk, counter) and a
-// browser at 1920×1080 on its page.
+// browser at 1920×1080 on its page. In counter mode the agent talks to a
+// kiosk-agent platform-demo over HTTP (--platform).
 func newFlowRig(t *testing.T, mode string) *flowRig {
 	t.Helper()
 	args := []string{"--simulate"}
 	if mode != "kiosk" {
 		args = append(args, "--mode", mode)
+	}
+	platform := ""
+	if mode == "counter" {
+		_, platform = startPlatformDemo(t, filepath.Join(t.TempDir(), "platform.db"))
+		args = append(args, "--platform", platform)
 	}
 	p := startBinary(t, args)
 	base := "http://" + p.addr
@@ -58,7 +70,7 @@ func newFlowRig(t *testing.T, mode string) *flowRig {
 	tab, cancel := context.WithTimeout(k.browser, flowTestTimeout)
 	t.Cleanup(cancel)
 	k.tab = tab
-	f := &flowRig{kiosk: k, proc: p, ws: dialWS(t, base), mode: mode, shots: flowShotsDir(t), axe: axeSource(t)}
+	f := &flowRig{kiosk: k, proc: p, ws: dialWS(t, base), mode: mode, shots: flowShotsDir(t), axe: axeSource(t), platform: platform}
 	f.ws.must("agent.hello", map[string]any{}, 5*time.Second)
 	return f
 }
@@ -221,6 +233,29 @@ func (f *flowRig) step(name string) {
 		}
 	}
 	f.resize(flowSizes[0][0], flowSizes[0][1])
+}
+
+// stepAs is step under number n: the screens one mode adds keep numbers
+// of their own, and the others' names stay as they were.
+func (f *flowRig) stepAs(n int, name string) {
+	f.t.Helper()
+	saved := f.n
+	f.n = n - 1
+	f.step(name)
+	f.n = saved
+}
+
+// typeText types text where the focus is, as an input method commits it
+// (Chinese is typed through one).
+func (f *flowRig) typeText(text string) {
+	f.t.Helper()
+	err := chromedp.Do(f.tab, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	}))
+	if err != nil {
+		f.t.Fatalf("type %q: %v", text, err)
+	}
 }
 
 // asked is true once the page has asked for the spoken prompt id.
