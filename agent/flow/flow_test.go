@@ -711,3 +711,71 @@ func TestCounterClerkNotes(t *testing.T) {
 		t.Fatalf("notes on a kiosk: %v", err)
 	}
 }
+
+// busySigner refuses its first captures as busy (a capture just replaced
+// still holding the pad), then hands them to the real service.
+type busySigner struct {
+	Signer
+	mu    sync.Mutex
+	busy  int
+	tries int
+}
+
+func (b *busySigner) Capture(ctx context.Context, req sigpad.Request, l sigpad.Listener) (evidence.Bundle, error) {
+	b.mu.Lock()
+	b.tries++
+	refuse := b.tries <= b.busy
+	b.mu.Unlock()
+	if refuse {
+		return evidence.Bundle{}, errors.New("device busy: this client is already taking a signature")
+	}
+	return b.Signer.Capture(ctx, req, l)
+}
+
+func (b *busySigner) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tries
+}
+
+// TestCaptureRetriesAfterAPause: a capture refused (busy) is started
+// again after captureRetry, not at once in a loop.
+func TestCaptureRetriesAfterAPause(t *testing.T) {
+	r := newRig(t, ModeKiosk)
+	bs := &busySigner{Signer: r.sig, busy: 2}
+	r.e.deps.Signer = bs
+	r.e.Start(KindApply)
+	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	r.waitStep(StepConfirmIdentity)
+	r.act(ActNext)
+	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
+	r.act(ActNext)
+	r.waitStep(StepPrecheck)
+	r.act(ActNext)
+	r.waitStep(StepChooseItems)
+	r.act(ActNext)
+	r.waitStep(StepSignCommitment)
+	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+	deadline := time.Now().Add(5 * time.Second)
+	for bs.count() < 1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // a loop would try many times now
+	if n := bs.count(); n != 1 {
+		t.Fatalf("%d captures before the pause ended", n)
+	}
+	r.clock.Advance(captureRetry)
+	for bs.count() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.clock.Advance(captureRetry)
+	r.signOnScreen()
+	r.waitStep(StepSignAuthorization)
+	for bs.count() < 4 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := bs.count(); n != 4 {
+		t.Fatalf("%d captures: want 2 refused, the commitment, and the authorization's", n)
+	}
+}

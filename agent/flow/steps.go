@@ -27,6 +27,7 @@ const (
 	submitTimeout   = 30 * time.Second
 	printTimeout    = 2 * time.Minute
 	readRetry       = 2 * time.Second
+	captureRetry    = 300 * time.Millisecond
 )
 
 // enterLocked moves the session to st, starts what st needs and tells the
@@ -501,6 +502,20 @@ func (e *Engine) captureEndedLocked(kind string, b evidence.Bundle, raw []byte, 
 		s.source, s.signProblem = "screen", "pad"
 	default:
 		e.log.Warn("flow: signature capture ended", "err", err)
+		// Another capture may still hold the pad or the screen (the one
+		// just replaced, ending): start again after a pause, not at once
+		// and over and over.
+		s := e.s
+		gen, step := s.gen, s.step
+		e.cfg.Clock.AfterFunc(captureRetry, func() {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			if e.s != nil && e.s.gen == gen && e.s.step == step && e.s.sign == nil {
+				e.restartCaptureLocked()
+				e.emitLocked()
+			}
+		})
+		return
 	}
 	e.restartCaptureLocked()
 }
