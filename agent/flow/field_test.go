@@ -194,6 +194,7 @@ func (r *rig) signVisit() {
 		if time.Now().After(deadline) {
 			r.t.Fatal("the worker's ink never arrived")
 		}
+		r.clock.Advance(captureRetry) // a capture refused as busy starts again after its pause
 		time.Sleep(20 * time.Millisecond)
 	}
 	r.act(ActNext)

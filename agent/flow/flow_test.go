@@ -764,11 +764,12 @@ func TestCaptureRetriesAfterAPause(t *testing.T) {
 	if n := bs.count(); n != 1 {
 		t.Fatalf("%d captures before the pause ended", n)
 	}
-	r.clock.Advance(captureRetry)
-	for bs.count() < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	// Each refusal arrives asynchronously and then arms its pause: move
+	// the clock until the third try (the first the signer takes) began.
+	for bs.count() < 3 && time.Now().Before(deadline) {
+		r.clock.Advance(captureRetry)
+		time.Sleep(10 * time.Millisecond)
 	}
-	r.clock.Advance(captureRetry)
 	r.signOnScreen()
 	r.waitStep(StepSignAuthorization)
 	for bs.count() < 4 && time.Now().Before(deadline) {
