@@ -1,4 +1,4 @@
-package usb_test
+package escpos_test
 
 import (
 	"bufio"
