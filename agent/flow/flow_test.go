@@ -609,14 +609,7 @@ func TestSubmitRetryAndDocumentDates(t *testing.T) {
 	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
 	r.waitStep(StepConfirmIdentity)
 	r.act(ActNext)
-	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
-	r.act(ActNext)
-	r.waitStep(StepPrecheck)
-	r.act(ActNext)
-	r.waitStep(StepChooseItems)
-	r.act(ActNext)
-	r.waitStep(StepSignCommitment)
-	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+	r.toCommitment()
 	r.clock.Advance(50 * time.Second)
 	r.signOnScreen()
 	r.waitStep(StepSignAuthorization)
@@ -683,11 +676,7 @@ func TestCounterClerkNotes(t *testing.T) {
 	r.act(ActNext)
 	r.waitStep(StepSignCommitment)
 	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
-	r.signOnScreen()
-	r.waitStep(StepSignAuthorization)
-	r.signOnScreen()
-	r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
-	r.act(ActAbsent)
+	r.signAllButHusband()
 	r.waitStep(StepSubmit)
 	r.act(ActNext)
 	r.waitStep(StepReceipt)
@@ -748,14 +737,7 @@ func TestCaptureRetriesAfterAPause(t *testing.T) {
 	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
 	r.waitStep(StepConfirmIdentity)
 	r.act(ActNext)
-	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
-	r.act(ActNext)
-	r.waitStep(StepPrecheck)
-	r.act(ActNext)
-	r.waitStep(StepChooseItems)
-	r.act(ActNext)
-	r.waitStep(StepSignCommitment)
-	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+	r.toCommitment()
 	deadline := time.Now().Add(5 * time.Second)
 	for bs.count() < 1 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
@@ -779,4 +761,29 @@ func TestCaptureRetriesAfterAPause(t *testing.T) {
 	if n := bs.count(); n != 4 {
 		t.Fatalf("%d captures: want 2 refused, the commitment, and the authorization's", n)
 	}
+}
+
+// toCommitment walks from the household (found, on screen) to
+// sign_commitment with the question answered.
+func (r *rig) toCommitment() {
+	r.t.Helper()
+	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
+	r.act(ActNext)
+	r.waitStep(StepPrecheck)
+	r.act(ActNext)
+	r.waitStep(StepChooseItems)
+	r.act(ActNext)
+	r.waitStep(StepSignCommitment)
+	r.act(ActAnswer, map[string]bool{"relatedToStaff": false})
+}
+
+// signAllButHusband signs the commitment and the applicant's part of the
+// authorization on the screen and marks the husband absent.
+func (r *rig) signAllButHusband() {
+	r.t.Helper()
+	r.signOnScreen()
+	r.waitStep(StepSignAuthorization)
+	r.signOnScreen()
+	r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
+	r.act(ActAbsent)
 }
