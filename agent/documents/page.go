@@ -252,11 +252,15 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 	}
 	const pad = 4.0
 	lh := lineHeight(size)
+	// A line may end in hanging punctuation (；。 kept off the next
+	// line's start) that sticks out by up to an em: inside a ruled cell
+	// that em is kept free, so it never crosses the rule.
+	inner := func(i int) float64 { return ws[i] - 2*pad - size }
 	rowHeight := func(cells []string) float64 {
 		n := 1
 		for i, t := range cells {
 			if i < len(ws) {
-				n = max(n, d.measure(t, size, ws[i]-2*pad))
+				n = max(n, d.measure(t, size, inner(i)))
 			}
 		}
 		return float64(n)*lh + 4
@@ -278,7 +282,7 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 				t = cells[i]
 			}
 			d.y = top + 2
-			d.paraAt(x+pad, ws[i]-2*pad, t, style{size: size})
+			d.paraAt(x+pad, inner(i), t, style{size: size})
 			d.add(op{kind: opRect, x: x, y: top, w: ws[i], h: h, lw: 0.5})
 			x += ws[i]
 		}
