@@ -82,7 +82,7 @@ func gopdfGlyph(s *gopdf.SubsetFontObj, c rune) (g uint, err error) {
 func TestExtractFaceAligned(t *testing.T) {
 	data, err := os.ReadFile("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 	if err != nil {
-		t.Skip("fonts-wqy-zenhei not installed")
+		t.Fatalf("WenQuanYi Zen Hei is missing (.ci/setup installs fonts-wqy-zenhei): %v", err)
 	}
 	offs, err := faceOffsets(bytes.NewReader(data), int64(len(data)))
 	if err != nil || len(offs) != 3 {
