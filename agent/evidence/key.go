@@ -11,10 +11,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/kiosk-agent/kiosk-agent/agent/internal/secretfile"
 )
 
 // KeyFile is the name of the agent's key file in its state directory.
@@ -140,28 +141,14 @@ func LoadOrCreateKey(stateDir string) (*Key, error) {
 
 // loadKeyFile reads and checks a key file.
 func loadKeyFile(path string) (*Key, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("evidence: reading the key: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("evidence: reading the key: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrKeyInvalid, path)
-	}
-	if err := checkPrivate(path, fi); err != nil {
+	plain, err := secretfile.Read(path, keyPurpose, checkPrivate)
+	switch {
+	case errors.Is(err, secretfile.ErrNotRegular), errors.Is(err, secretfile.ErrUnprotect):
+		return nil, fmt.Errorf("%w: %v", ErrKeyInvalid, err)
+	case errors.Is(err, ErrKeyExposed):
 		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 1<<16))
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("evidence: reading the key: %w", err)
-	}
-	plain, err := unprotect(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrKeyInvalid, path, err)
 	}
 	block, _ := pem.Decode(plain)
 	if block == nil || block.Type != "PRIVATE KEY" {

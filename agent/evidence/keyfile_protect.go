@@ -11,8 +11,7 @@ import (
 // keyPurpose binds the key file's DPAPI protection (Windows) to this use.
 const keyPurpose = "kiosk-agent evidence-key v1"
 
-func protect(b []byte) ([]byte, error)   { return secretfile.Protect(b, keyPurpose) }
-func unprotect(b []byte) ([]byte, error) { return secretfile.Unprotect(b, keyPurpose) }
+func protect(b []byte) ([]byte, error) { return secretfile.Protect(b, keyPurpose) }
 
 // syncDir makes the creation of a file in dir durable.
 func syncDir(dir string) error { return secretfile.SyncDir(dir) }

@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
+
+	"github.com/kiosk-agent/kiosk-agent/agent/internal/secretfile"
 )
 
 // KeyFile is the name of the outbox's key file in the state directory.
@@ -24,29 +24,17 @@ const keySize = 32
 // loadKey reads the key file at path; an error wrapping fs.ErrNotExist if
 // there is none.
 func loadKey(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: reading the key: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("outbox: reading the key: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrKeyInvalid, path)
-	}
-	if err := checkPrivate(path, fi); err != nil {
+	plain, err := secretfile.Read(path, keyPurpose, checkPrivate)
+	switch {
+	case errors.Is(err, secretfile.ErrNotRegular):
+		return nil, fmt.Errorf("%w: %v", ErrKeyInvalid, err)
+	case errors.Is(err, secretfile.ErrUnprotect):
+		return nil, fmt.Errorf("%w: %v; the items queued under it cannot be read without it: "+
+			"restore the file from where it was, do not delete it", ErrKeyInvalid, err)
+	case errors.Is(err, ErrKeyExposed):
 		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 1<<16))
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("outbox: reading the key: %w", err)
-	}
-	plain, err := unprotect(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v; the items queued under it cannot be read without it: "+
-			"restore the file from where it was, do not delete it", ErrKeyInvalid, path, err)
 	}
 	return parseKey(path, plain)
 }

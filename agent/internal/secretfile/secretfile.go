@@ -9,6 +9,7 @@ package secretfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,4 +47,48 @@ func CreateExclusive(dir, path string, data []byte) error {
 		}
 	}
 	return SyncDir(dir)
+}
+
+// Errors of Read that callers tell apart.
+var (
+	// ErrNotRegular: the path is not a regular file.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrUnprotect: the content cannot be unprotected (DPAPI: another
+	// account's, or damaged).
+	ErrUnprotect = errors.New("cannot be unprotected")
+)
+
+// maxSecret is the most Read reads: the secrets are a few hundred bytes.
+const maxSecret = 1 << 16
+
+// Read reads the secret file at path: it refuses what is not a regular
+// file (ErrNotRegular), lets check judge the file's mode (its error is
+// returned as it is), reads at most 64 KiB and unprotects it for purpose
+// (ErrUnprotect). Other errors are the file system's (fs.ErrNotExist when
+// there is none).
+func Read(path, purpose string, check func(path string, fi fs.FileInfo) error) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %w", path, ErrNotRegular)
+	}
+	if err := check(path, fi); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxSecret))
+	if err != nil {
+		return nil, err
+	}
+	plain, err := Unprotect(data, purpose)
+	if err != nil {
+		return nil, fmt.Errorf("%s %w: %v", path, ErrUnprotect, err)
+	}
+	return plain, nil
 }

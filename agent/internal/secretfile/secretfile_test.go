@@ -55,3 +55,26 @@ func TestProtectRoundTrip(t *testing.T) {
 		t.Fatalf("%q %v", u, err)
 	}
 }
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "key")
+	p, _ := Protect([]byte("secret"), "test v1")
+	if err := CreateExclusive(dir, path, p); err != nil {
+		t.Fatal(err)
+	}
+	ok := func(string, fs.FileInfo) error { return nil }
+	if b, err := Read(path, "test v1", ok); err != nil || string(b) != "secret" {
+		t.Fatalf("Read: %q %v", b, err)
+	}
+	exposed := errors.New("exposed")
+	if _, err := Read(path, "test v1", func(string, fs.FileInfo) error { return exposed }); err != exposed {
+		t.Errorf("the check's error: %v", err)
+	}
+	if _, err := Read(dir, "test v1", ok); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("a directory: %v", err)
+	}
+	if _, err := Read(filepath.Join(dir, "none"), "test v1", ok); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("no file: %v", err)
+	}
+}
