@@ -195,6 +195,9 @@ func (s *Service) Resume(id string) error {
 		return s.sup.Unavailable("resume")
 	}
 	j.state, j.err, j.resumable = Queued, nil, false
+	// Read before the job is queued: once it is, the session counts its
+	// copies.
+	queued := Event{JobID: j.ID, State: Queued, Copy: j.done + 1, Copies: j.Copies}
 	s.mu.Unlock()
 	select {
 	case sess.queue <- j:
@@ -204,7 +207,7 @@ func (s *Service) Resume(id string) error {
 		s.mu.Unlock()
 		return device.Errorf(s.cfg.ID, "resume", device.ErrBusy, "%v", ErrQueueFull)
 	}
-	s.emit(Event{JobID: j.ID, State: Queued, Copy: j.done + 1, Copies: j.Copies})
+	s.emit(queued)
 	return nil
 }
 
