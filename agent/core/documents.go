@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/kiosk-agent/kiosk-agent/agent/documents"
@@ -19,33 +17,23 @@ import (
 // 承诺书 and the 家庭经济状况核对授权书, as the text the signers sign and, at
 // submission, as the signed record with their signatures.
 //
-// A signed record re-renders the signed text and checks that it is what
-// each signature signed (its document.sha256). The text carries its date
-// and the PDF its creation time, so the record must be rendered with the
-// very time the text was: each text's SHA-256 is remembered with its time
-// (hashes and times only, no personal data), and the record looks the
-// time up by its signatures' document.sha256.
+// A signed record re-renders the signed text and agent/documents checks
+// that it is what each signature signed (its document.sha256). The text
+// carries its date and the PDF its creation time, so the flow dates a
+// signed record with the time of the text that was signed (DocData.Date).
 type flowDocuments struct {
-	r       *documents.Renderer
-	key     evidence.PublicKey
-	mode    string
-	window  string
-	mu      sync.Mutex
-	textAt  map[string]time.Time // text SHA-256 → its time
-	textSeq []string             // oldest first, to bound textAt
+	r      *documents.Renderer
+	key    evidence.PublicKey
+	mode   string
+	window string
 }
 
-// maxTexts bounds the texts remembered: a session makes two, and a person
-// who goes back and forth a few more.
-const maxTexts = 64
-
 func newFlowDocuments(r *documents.Renderer, key evidence.PublicKey, mode, window string) *flowDocuments {
-	return &flowDocuments{r: r, key: key, mode: mode, window: window, textAt: map[string]time.Time{}}
+	return &flowDocuments{r: r, key: key, mode: mode, window: window}
 }
 
 // PDF implements flow.Documents.
 func (d *flowDocuments) PDF(_ context.Context, dd flow.DocData) ([]byte, error) {
-	at := dd.Date.Truncate(time.Second)
 	var sigs []*documents.Signature
 	for _, s := range dd.Signed {
 		sig, err := documents.SignatureFromBundle(s.Bundle, &d.key)
@@ -54,36 +42,11 @@ func (d *flowDocuments) PDF(_ context.Context, dd flow.DocData) ([]byte, error) 
 		}
 		sigs = append(sigs, sig)
 	}
-	if len(sigs) > 0 {
-		d.mu.Lock()
-		t, ok := d.textAt[strings.ToLower(sigs[0].DocumentSHA256)]
-		d.mu.Unlock()
-		if !ok {
-			return nil, fmt.Errorf("documents: the %s text that was signed (SHA-256 %.12s…) is not known to this agent", dd.Kind, sigs[0].DocumentSHA256)
-		}
-		at = t
-	}
-	res, err := d.render(dd, at, sigs)
+	res, err := d.render(dd, dd.Date.Truncate(time.Second), sigs)
 	if err != nil {
 		return nil, err
 	}
-	if len(sigs) == 0 {
-		d.remember(res.TextSHA256, at)
-	}
 	return res.PDF, nil
-}
-
-func (d *flowDocuments) remember(textSHA string, at time.Time) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.textAt[textSHA]; !ok {
-		d.textSeq = append(d.textSeq, textSHA)
-	}
-	d.textAt[textSHA] = at
-	for len(d.textSeq) > maxTexts {
-		delete(d.textAt, d.textSeq[0])
-		d.textSeq = d.textSeq[1:]
-	}
 }
 
 // office is the office as the documents name it. The accepting office's
