@@ -94,7 +94,7 @@ func TestFieldVisitThroughTheBinary(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the worker's ink never arrived")
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 	flowAct(t, c, flow.ActNext, nil)
 	waitForFlow(t, c, "submit", func(s flow.State) bool { return s.Step == flow.StepSubmit })

@@ -278,7 +278,22 @@ func (c *agentClient) read() {
 
 // call sends a call and waits up to d for its answer; a lost connection
 // is errConnLost.
+// call sends one request and waits up to d for its answer. Like a polite
+// client it waits and tries again while the agent answers RATE_LIMITED: the
+// tests poll, and a slow race-detector run can bunch their calls together.
 func (c *agentClient) call(method string, params any, d time.Duration) (json.RawMessage, error) {
+	deadline := time.Now().Add(d)
+	for {
+		r, err := c.callOnce(method, params, time.Until(deadline))
+		if err != nil && reasonOf(err) == string(protocol.ReasonRateLimited) && time.Now().Add(200*time.Millisecond).Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		return r, err
+	}
+}
+
+func (c *agentClient) callOnce(method string, params any, d time.Duration) (json.RawMessage, error) {
 	c.mu.Lock()
 	if c.dead {
 		c.mu.Unlock()
@@ -356,7 +371,7 @@ func waitForFlow(t testing.TB, c *agentClient, what string, ok func(flow.State) 
 			b, _ := json.Marshal(st)
 			t.Fatalf("waiting for %s: the session is at %s\n%s", what, st.Step, b)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
