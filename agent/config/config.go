@@ -330,3 +330,20 @@ func isLoopbackHost(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// Warnings lists what a valid configuration will still not do as a
+// technician surely means it to: each a plain sentence for
+// "config check". Nothing here stops the agent, which logs the same at
+// start.
+func (c Config) Warnings() []string {
+	var w []string
+	if c.Flow.Mode == "field" && len(c.Flow.Workers) == 0 && !c.Simulate {
+		w = append(w, "flow.mode is field but flow.workers is empty: nobody can unlock this device "+
+			"(kiosk-agent field-worker makes an entry)")
+	}
+	if c.Platform.URL == "" && !c.Simulate {
+		w = append(w, "platform.url is empty: applications go to the embedded demo platform of fictional "+
+			"households, not to the city's platform")
+	}
+	return w
+}

@@ -63,13 +63,18 @@ func Markdown() string {
 }
 
 // Check loads the configuration file at path and writes "PATH: ok" to w, or
-// each problem on a line of its own. It returns Load's error.
+// each problem on a line of its own. A valid file that will still not do
+// what a technician surely wants gets "PATH: warning: ..." lines after the
+// ok (they do not fail the check). It returns Load's error.
 func Check(path string, w io.Writer) error {
-	_, err := Load(path)
+	cfg, err := Load(path)
 	var errs Errors
 	switch {
 	case err == nil:
 		fmt.Fprintf(w, "%s: ok\n", path)
+		for _, warn := range cfg.Warnings() {
+			fmt.Fprintf(w, "%s: warning: %s\n", path, warn)
+		}
 	case errors.As(err, &errs):
 		for _, e := range errs {
 			fmt.Fprintln(w, e)

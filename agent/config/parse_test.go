@@ -385,7 +385,7 @@ func TestDefaultStateDir(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	var out strings.Builder
-	if err := Check("testdata/good/full.toml", &out); err != nil || out.String() != "testdata/good/full.toml: ok\n" {
+	if err := Check("testdata/good/full.toml", &out); err != nil || !strings.HasPrefix(out.String(), "testdata/good/full.toml: ok\n") {
 		t.Errorf("Check(good): %v, %q", err, out.String())
 	}
 	out.Reset()
@@ -393,6 +393,21 @@ func TestCheck(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if err == nil || len(lines) != 5 || !strings.HasPrefix(lines[0], "testdata/broken/many-problems.toml:7: simulat: ") {
 		t.Errorf("Check(broken): %v, %q", err, out.String())
+	}
+	out.Reset()
+	dir := t.TempDir()
+	field := filepath.Join(dir, "field.toml")
+	os.WriteFile(field, []byte("[flow]\nmode = \"field\"\n"), 0o600)
+	if err := Check(field, &out); err != nil || !strings.Contains(out.String(), field+": ok\n") ||
+		!strings.Contains(out.String(), field+": warning: flow.mode is field but flow.workers is empty") ||
+		!strings.Contains(out.String(), field+": warning: platform.url is empty") {
+		t.Errorf("Check(field without workers): %v, %q", err, out.String())
+	}
+	out.Reset()
+	sim := filepath.Join(dir, "sim.toml")
+	os.WriteFile(sim, []byte("simulate = true\n[flow]\nmode = \"field\"\n"), 0o600)
+	if err := Check(sim, &out); err != nil || out.String() != sim+": ok\n" {
+		t.Errorf("Check(simulated field): %v, %q", err, out.String())
 	}
 	out.Reset()
 	if err := Check("testdata/nope.toml", &out); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(out.String(), "nope.toml") {
