@@ -93,6 +93,12 @@ type Service struct {
 	emit func(Event)
 	sup  *device.Supervisor
 
+	// handoff orders a job's queued event before its printing one: Print
+	// and Resume hold it from handing the job to the session until they
+	// have emitted queued, and the session passes through it before it
+	// emits printing.
+	handoff sync.Mutex
+
 	mu     sync.Mutex
 	open   *session
 	jobs   map[string]*Job
@@ -167,6 +173,8 @@ func (s *Service) Print(r escpos.Receipt, copies int) (string, error) {
 		Copies: copies, job: job, state: Queued, queuedAt: time.Now()}
 	s.remember(j)
 	s.mu.Unlock()
+	s.handoff.Lock()
+	defer s.handoff.Unlock()
 	select {
 	case sess.queue <- j:
 	default:
@@ -199,6 +207,8 @@ func (s *Service) Resume(id string) error {
 	// copies.
 	queued := Event{JobID: j.ID, State: Queued, Copy: j.done + 1, Copies: j.Copies}
 	s.mu.Unlock()
+	s.handoff.Lock()
+	defer s.handoff.Unlock()
 	select {
 	case sess.queue <- j:
 	default:

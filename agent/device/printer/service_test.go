@@ -277,3 +277,33 @@ func TestBlindPrinter(t *testing.T) {
 		t.Fatalf("%d complete receipts, want 2", n)
 	}
 }
+
+// A job's events come in the order it went through them: queued, then
+// printing, then done — also when the printer picks the job up at once
+// (the session used to be able to say printing before Print said queued).
+func TestJobEventsInOrder(t *testing.T) {
+	r := newRig(t, escpossim.Config{}, nil)
+	small := escpos.Receipt{Width: 80, Blocks: []escpos.Block{{Type: "text", Text: "回执"}}, NoCut: true}
+	var ids []string
+	for range 40 {
+		id, err := r.svc.Print(small, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		r.until(id, printer.Done, 10*time.Second)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		var states []printer.State
+		for _, e := range r.events {
+			if e.JobID == id {
+				states = append(states, e.State)
+			}
+		}
+		if len(states) != 3 || states[0] != printer.Queued || states[1] != printer.Printing || states[2] != printer.Done {
+			t.Errorf("job %s: events %v, want queued, printing, done", id, states)
+		}
+	}
+}

@@ -244,6 +244,9 @@ const pollEvery = 500 * time.Millisecond
 
 // run prints a job: its copies not printed yet, each from its start.
 func (w *session) run(ctx context.Context, j *Job) {
+	// Whoever queued j has emitted its queued event once this passes.
+	w.s.handoff.Lock()
+	w.s.handoff.Unlock()
 	w.s.mu.Lock()
 	j.state = Printing
 	w.s.mu.Unlock()
