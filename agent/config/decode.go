@@ -34,7 +34,7 @@ func Load(path string) (Config, error) {
 // key it is about. Use the Config only when the error is nil.
 func Parse(data []byte, name string) (Config, error) {
 	c, errs := load(data, name, nil)
-	return c, errs.err()
+	return c, errs.Err()
 }
 
 // load is Parse with flags applied over the file before validation. data

@@ -70,7 +70,7 @@ func (f *Flags) Load() (Config, error) {
 		}
 	}
 	c, errs := load(data, f.path, set)
-	return c, errs.err()
+	return c, errs.Err()
 }
 
 // Path is the configuration file Load reads: --config, or DefaultPath.

@@ -237,31 +237,6 @@ func TestParseKeepsValidValuesBesideWrongOnes(t *testing.T) {
 	}
 }
 
-func TestErrorFormat(t *testing.T) {
-	for _, tc := range []struct {
-		e    Error
-		want string
-	}{
-		{Error{File: "a.toml", Line: 7, Key: "log.level", Msg: "bad"}, "a.toml:7: log.level: bad"},
-		{Error{File: "a.toml", Key: "log.level", Msg: "bad"}, "a.toml: log.level: bad"},
-		{Error{Line: 7, Key: "log.level", Msg: "bad"}, "line 7: log.level: bad"},
-		{Error{Key: "log.level", Msg: "bad"}, "log.level: bad"},
-		{Error{File: "a.toml", Line: 3, Msg: "not valid TOML"}, "a.toml:3: not valid TOML"},
-		{Error{File: "--log-level", Key: "log.level", Msg: "bad"}, "--log-level: log.level: bad"},
-	} {
-		if got := tc.e.Error(); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.e, got, tc.want)
-		}
-	}
-	errs := Errors{{Line: 9, Msg: "b"}, {Msg: "c"}, {Line: 2, Msg: "a"}}
-	if got := errs.err().Error(); got != "line 2: a\nline 9: b\nc" {
-		t.Errorf("Errors: %q", got)
-	}
-	if Errors(nil).err() != nil {
-		t.Error("no Errors is not nil")
-	}
-}
-
 func TestDuration(t *testing.T) {
 	var d Duration
 	if err := d.UnmarshalText([]byte("1m30s")); err != nil || d.Duration != 90*time.Second {

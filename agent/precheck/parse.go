@@ -51,7 +51,7 @@ func Parse(data []byte, name string) (*Rules, error) {
 	}
 	d := &decoder{idx: indexDocument(data), name: name}
 	r := d.rules(doc)
-	if err := d.errs.err(); err != nil {
+	if err := d.errs.Err(); err != nil {
 		return nil, err
 	}
 	return r, nil
