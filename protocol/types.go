@@ -485,4 +485,8 @@ type OutboxStatus struct {
 	// OldestAgeS is the age in seconds of the oldest pending item; 0 when
 	// there is none.
 	OldestAgeS int64 `json:"oldestAgeS"`
+	// Applications counts the pending items that are applications (the
+	// others are their evidence and home-visit records): what the screen
+	// tells a worker is still to go.
+	Applications int `json:"applications"`
 }

@@ -81,13 +81,13 @@ func newSubmissions(c *Core) *submissions {
 // Status implements api.Outbox.
 func (s *submissions) Status() protocol.OutboxStatus {
 	st := s.q.Status()
-	return protocol.OutboxStatus{Pending: st.Pending, Failing: st.Failing, OldestAgeS: st.OldestAgeS}
+	return protocol.OutboxStatus{Pending: st.Pending, Failing: st.Failing, OldestAgeS: st.OldestAgeS, Applications: st.Applications}
 }
 
 // Subscribe implements api.Outbox.
 func (s *submissions) Subscribe(fn func(protocol.OutboxStatus)) (cancel func()) {
 	return s.q.Subscribe(func(st outbox.Status) {
-		fn(protocol.OutboxStatus{Pending: st.Pending, Failing: st.Failing, OldestAgeS: st.OldestAgeS})
+		fn(protocol.OutboxStatus{Pending: st.Pending, Failing: st.Failing, OldestAgeS: st.OldestAgeS, Applications: st.Applications})
 	})
 }
 

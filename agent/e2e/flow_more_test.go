@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"fmt"
+	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kiosk-agent/kiosk-agent/drivers/sim/idcardsim"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
 )
 
@@ -271,5 +274,36 @@ func TestFlowApplyField(t *testing.T) {
 		goneJS(sampleName)+` && `+goneJS("老人独居"))
 	f.click(`[data-action="lock"]`)
 	f.wait("locked", atStep("idle")+` && document.getElementById('idle-worker').hidden && document.getElementById('idle-lead').textContent.includes('请工作人员刷证解锁')`)
+	f.checkFlowConsole()
+}
+
+// TestFlowBacklog: at the counter, the idle screen tells the clerk what
+// the outbox still holds while the platform is away, and stops once it
+// has been delivered. A self-service kiosk's applicants are not told.
+func TestFlowBacklog(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	platform := fmt.Sprintf("http://127.0.0.1:%d", port)
+	f := newFlowRigOn(t, "counter", platform)
+	f.n = 75                           // after the clerk's screens (71, 72)
+	card := idcardsim.SampleCards()[1] // 李建国, household TZH-0002
+	f.ws.must("application.submit", map[string]any{"idempotencyKey": "flow-backlog-0001", "application": map[string]any{
+		"householdId": "TZH-0002", "applicant": map[string]any{"name": card.Name, "idNumber": card.IDNumber},
+		"items": []string{"dibao"}, "relatedToStaff": false, "channel": "counter"}}, 10*time.Second)
+	f.open("/")
+	f.wait("the backlog on the idle screen", atStep("idle")+` && !document.getElementById('idle-backlog').hidden &&
+		document.getElementById('idle-backlog').textContent === '还有 1 份申请待上传，会自动重试送出。'`)
+	f.step("counter_backlog")
+	// The platform comes up on the address the agent was given: the sender's
+	// next attempt delivers, outbox.changed says so, the line goes.
+	_, up := startPlatformDemo(t, filepath.Join(t.TempDir(), "platform.db"), "--listen", fmt.Sprintf("127.0.0.1:%d", port))
+	if up != platform {
+		t.Fatalf("the platform came up at %s, not %s", up, platform)
+	}
+	f.wait("the backlog delivered", `document.getElementById('idle-backlog').hidden`)
 	f.checkFlowConsole()
 }

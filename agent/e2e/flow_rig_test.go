@@ -55,13 +55,22 @@ type flowRig struct {
 // kiosk-agent platform-demo over HTTP (--platform).
 func newFlowRig(t *testing.T, mode string) *flowRig {
 	t.Helper()
+	platform := ""
+	if mode == "counter" {
+		_, platform = startPlatformDemo(t, filepath.Join(t.TempDir(), "platform.db"))
+	}
+	return newFlowRigOn(t, mode, platform)
+}
+
+// newFlowRigOn is newFlowRig with the agent on the platform at the URL
+// platform (empty: the embedded demo platform), which need not be up.
+func newFlowRigOn(t *testing.T, mode, platform string) *flowRig {
+	t.Helper()
 	args := []string{"--simulate"}
 	if mode != "kiosk" {
 		args = append(args, "--mode", mode)
 	}
-	platform := ""
-	if mode == "counter" {
-		_, platform = startPlatformDemo(t, filepath.Join(t.TempDir(), "platform.db"))
+	if platform != "" {
 		args = append(args, "--platform", platform)
 	}
 	p := startBinary(t, args)

@@ -119,6 +119,7 @@ type Queue struct {
 // counts are what Status reports, as of the last committed write.
 type counts struct {
 	pending, failing, parked int
+	applications             int   // pending items that are applications
 	oldestID                 int64 // the first undelivered item, 0: none
 	oldest                   int64 // its creation time, Unix ms
 }
@@ -137,6 +138,10 @@ type Status struct {
 	// OldestAgeS is the age in seconds of the oldest undelivered item, 0
 	// if there is none.
 	OldestAgeS int64 `json:"oldestAgeS"`
+	// Applications counts the pending items that are applications (the
+	// rest is their evidence and visit records): what a worker means by
+	// "how many are still to go".
+	Applications int `json:"applications"`
 }
 
 // Open opens (creating if need be) the outbox in opts.Dir and its key.
@@ -384,18 +389,19 @@ type queryer interface {
 // recount counts the undelivered items.
 func (q *Queue) recount(ctx context.Context, db queryer) (counts, error) {
 	var c counts
-	rows, err := db.QueryContext(ctx, "SELECT state, COUNT(*), SUM(failing), MIN(id) FROM items WHERE state IN (?, ?) GROUP BY state",
-		dbPending, dbFailed)
+	rows, err := db.QueryContext(ctx, "SELECT state, COUNT(*), SUM(failing), MIN(id), SUM(kind = ?) FROM items WHERE state IN (?, ?) GROUP BY state",
+		string(KindApplication), dbPending, dbFailed)
 	if err != nil {
 		return c, fmt.Errorf("outbox: counting: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var state, n, failing, minID int64
-		if err := rows.Scan(&state, &n, &failing, &minID); err != nil {
+		var state, n, failing, minID, apps int64
+		if err := rows.Scan(&state, &n, &failing, &minID, &apps); err != nil {
 			return c, fmt.Errorf("outbox: counting: %w", err)
 		}
 		c.pending += int(n)
+		c.applications += int(apps)
 		c.failing += int(failing)
 		if state == dbFailed {
 			c.parked = int(n)
@@ -566,7 +572,7 @@ func (q *Queue) commitLoop() {
 // commit writes a batch of enqueues in one transaction and answers each.
 func (q *Queue) commit(batch []*enqReq) {
 	res := make([]enqResult, len(batch))
-	inserted, minID, minCreated, err := q.commitTx(batch, res)
+	inserted, apps, minID, minCreated, err := q.commitTx(batch, res)
 	if err != nil {
 		for i := range res {
 			res[i] = enqResult{err: err}
@@ -581,6 +587,7 @@ func (q *Queue) commit(batch []*enqReq) {
 		c := q.st
 		q.stmu.Unlock()
 		c.pending += inserted
+		c.applications += apps
 		if c.oldestID == 0 {
 			c.oldestID, c.oldest = minID, minCreated
 		}
@@ -592,21 +599,21 @@ func (q *Queue) commit(batch []*enqReq) {
 	}
 }
 
-func (q *Queue) commitTx(batch []*enqReq, res []enqResult) (inserted int, minID, minCreated int64, err error) {
+func (q *Queue) commitTx(batch []*enqReq, res []enqResult) (inserted, apps int, minID, minCreated int64, err error) {
 	ctx := context.Background() // one caller's context may not abort the others' commit
 	tx, err := q.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 	}
 	defer tx.Rollback()
 	sel, err := tx.PrepareContext(ctx, "SELECT "+itemColumns+" FROM items WHERE key = ?")
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 	}
 	defer sel.Close()
 	ins, err := tx.PrepareContext(ctx, "INSERT INTO items (key, kind, state, created, next_at, payload) VALUES (?, ?, ?, ?, ?, ?)")
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 	}
 	defer ins.Close()
 	for i, r := range batch {
@@ -616,15 +623,15 @@ func (q *Queue) commitTx(batch []*enqReq, res []enqResult) (inserted int, minID,
 			res[i] = q.existing(raw, r)
 			continue
 		case !errors.Is(err, sql.ErrNoRows):
-			return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+			return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 		}
 		result, err := ins.ExecContext(ctx, r.key, string(r.kind), dbPending, r.created, r.created, r.sealed)
 		if err != nil {
-			return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+			return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 		}
 		id, err := result.LastInsertId()
 		if err != nil {
-			return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+			return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 		}
 		res[i] = enqResult{item: Item{
 			ID: id, Key: r.key, Kind: r.kind, Payload: r.payload, State: StatePending,
@@ -634,11 +641,14 @@ func (q *Queue) commitTx(batch []*enqReq, res []enqResult) (inserted int, minID,
 			minID, minCreated = id, r.created
 		}
 		inserted++
+		if r.kind == KindApplication {
+			apps++
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("outbox: not queued: %w", err)
 	}
-	return inserted, minID, minCreated, nil
+	return inserted, apps, minID, minCreated, nil
 }
 
 // existing answers an Enqueue whose key is already queued.
@@ -809,7 +819,7 @@ func (q *Queue) Status() Status {
 }
 
 func (q *Queue) status(c counts) Status {
-	s := Status{Pending: c.pending, Failing: c.failing, Parked: c.parked}
+	s := Status{Pending: c.pending, Failing: c.failing, Parked: c.parked, Applications: c.applications}
 	if c.oldestID != 0 {
 		if age := q.now().UnixMilli() - c.oldest; age > 0 {
 			s.OldestAgeS = age / 1000

@@ -216,10 +216,10 @@ func TestStatusAndSubscribe(t *testing.T) {
 	if _, err := q.Enqueue(ctx, KindApplication, key(1), []byte("a")); err != nil {
 		t.Fatal(err)
 	}
-	if s := q.Status(); s != (Status{Pending: 1}) {
+	if s := q.Status(); s != (Status{Pending: 1, Applications: 1}) {
 		t.Fatalf("status %+v", s)
 	}
-	eventually(t, 5*time.Second, "a notification of 1 pending", func() bool { return last() == Status{Pending: 1} })
+	eventually(t, 5*time.Second, "a notification of 1 pending", func() bool { return last() == Status{Pending: 1, Applications: 1} })
 	clock.Set(start.Add(90 * time.Second))
 	if s := q.Status(); s.OldestAgeS != 90 {
 		t.Fatalf("status after 90 s: %+v", s)
@@ -228,6 +228,9 @@ func TestStatusAndSubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 5*time.Second, "2 pending", func() bool { return last().Pending == 2 })
+	if s := last(); s.Applications != 1 {
+		t.Fatalf("evidence counted as an application: %+v", s)
+	}
 	if s := last(); s.OldestAgeS != 90 {
 		t.Fatalf("the oldest item is still the first: %+v", s)
 	}
@@ -239,12 +242,14 @@ func TestStatusAndSubscribe(t *testing.T) {
 	if err := q.markFailed(ctx, it, errors.New("503"), start); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "1 failing", func() bool { return last() == Status{Pending: 2, Failing: 1, OldestAgeS: 90} })
+	eventually(t, 5*time.Second, "1 failing", func() bool { return last() == Status{Pending: 2, Failing: 1, OldestAgeS: 90, Applications: 1} })
 	it2, _ := q.Get(ctx, key(2))
 	if err := q.park(ctx, it2, Permanent(errors.New("400"))); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "1 parked", func() bool { return last() == Status{Pending: 2, Failing: 2, Parked: 1, OldestAgeS: 90} })
+	eventually(t, 5*time.Second, "1 parked", func() bool {
+		return last() == Status{Pending: 2, Failing: 2, Parked: 1, OldestAgeS: 90, Applications: 1}
+	})
 	it, _ = q.Get(ctx, key(1))
 	if err := q.markDelivered(ctx, it); err != nil {
 		t.Fatal(err)

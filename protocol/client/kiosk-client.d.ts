@@ -550,6 +550,8 @@ export interface OutboxStatus {
   failing: number;
   /** age of the oldest pending item in seconds; 0 when none */
   oldestAgeS: number;
+  /** pending items that are applications (the rest are their evidence and visit records) */
+  applications: number;
 }
 
 export interface Methods {

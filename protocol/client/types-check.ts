@@ -59,7 +59,7 @@ kc.on('idcard.error', (p) => {
 });
 kc.on('device.changed', (p) => void p.device.health.severity);
 kc.on('health.changed', (p) => void p.check.code);
-kc.on('outbox.changed', (p) => void [p.pending, p.failing, p.oldestAgeS]);
+kc.on('outbox.changed', (p) => void [p.pending, p.failing, p.oldestAgeS, p.applications]);
 kc.on('open', (info) => void (info.hello && info.hello.access.fields));
 kc.on('close', (info) => void [info.code, info.reason]);
 kc.on('reconnecting', (info) => void info.delayMs);

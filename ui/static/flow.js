@@ -182,6 +182,8 @@ const model = {
   notesBusy: false, // a save on its way
   notesMsg: '', // why the last save did not go through
   notesKey: '',
+  mode: '', // the flow's mode, from the last state
+  outbox: null, // the outbox's backlog (outbox.status, outbox.changed)
 };
 
 const client = new KioskClient({reconnect: true, minBackoffMs: 500, maxBackoffMs: 5000, requestTimeoutMs: 10000,
@@ -191,6 +193,7 @@ client.on('open', () => {
   model.connected = true;
   model.connLostAt = 0;
   renderConn();
+  client.call('outbox.status', {}).then((s) => { model.outbox = s; renderBacklog(); }, () => {});
   client.call('flow.get', {}).then(render, (e) => {
     if (e && e.reason === 'UNAUTHORIZED') {
       fatal('这个页面不能办理申请，请使用自助机上的页面。');
@@ -204,6 +207,7 @@ client.on('close', () => {
 });
 client.on('reconnecting', () => { window.kioskFlow.retries++; });
 client.on('flow.state', (st) => render(st));
+client.on('outbox.changed', (s) => { model.outbox = s; renderBacklog(); });
 client.on('sigpad.started', (p) => {
   if (!p || !isSignStep()) return;
   // A capture (re)starts at the agent: the box starts empty, and takes
@@ -556,7 +560,27 @@ function renderIdle(st, r) {
   if (st.mode === 'field' && v.locked && !v.wiped) r.voice = ['unlock.card'];
   // Sentences as unbreakable phrases: a line never ends inside one.
   fill('idle-lead', lead.replace(/。/g, '。\n').split('\n').filter(Boolean).map((p) => h('span', {cls: 'phrase', text: p})));
+  model.mode = st.mode;
+  renderBacklog();
   renderIdleCall();
+}
+
+// renderBacklog tells the clerk or the field worker, on the idle screen,
+// what the outbox still holds (it goes out by itself once the platform is
+// reached). A self-service kiosk's applicants are not told: it is not
+// theirs to act on, and the health page tells the staff.
+function renderBacklog() {
+  const o = model.outbox;
+  const on = !!o && o.pending > 0 && (model.mode === 'counter' || model.mode === 'field');
+  show('idle-backlog', on);
+  if (!on) return;
+  let text = o.applications > 0 ? `还有 ${o.applications} 份申请待上传` : `还有 ${o.pending} 份材料待上传`;
+  text += model.mode === 'field' ? '，有网络时会自动送出。' : '，会自动重试送出。';
+  if (o.oldestAgeS >= 3600) {
+    const hours = Math.floor(o.oldestAgeS / 3600);
+    text += hours >= 24 ? `最早的已等 ${Math.floor(hours / 24)} 天。` : `最早的已等 ${hours} 小时。`;
+  }
+  setText('idle-backlog', text);
 }
 
 let idleCallTimer = null;
