@@ -113,6 +113,20 @@ func (s *Service) Run(ctx context.Context) error {
 // as fast as the pad sent them (zero unless the machine is overloaded).
 func (s *Service) Overruns() uint64 { return s.overruns.Load() }
 
+// Lost counts the pen reports the open pad's sequence numbers show were
+// lost before the agent read them (the operating system's buffer
+// overflowed: the machine was too busy); zero without a pad open or for a
+// model without sequence numbers.
+func (s *Service) Lost() uint64 {
+	s.mu.Lock()
+	w := s.open
+	s.mu.Unlock()
+	if w == nil {
+		return 0
+	}
+	return dropped(w.pad)
+}
+
 func (s *Service) openSession(ctx context.Context) (device.Session, string, error) {
 	pad, port, err := s.cfg.Open(ctx)
 	if err != nil {

@@ -110,14 +110,14 @@ func (f *Function) Reply(s Setup, data []byte) error {
 	if len(data) > int(s.Length) {
 		data = data[:s.Length]
 	}
-	_, err := unix.Write(f.ep0, data)
+	_, err := again(func() (int, error) { return unix.Write(f.ep0, data) })
 	return err
 }
 
 // Receive takes an OUT request's data stage.
 func (f *Function) Receive(s Setup) ([]byte, error) {
 	b := make([]byte, s.Length)
-	n, err := unix.Read(f.ep0, b)
+	n, err := again(func() (int, error) { return unix.Read(f.ep0, b) })
 	if err != nil {
 		return nil, err
 	}
@@ -126,17 +126,33 @@ func (f *Function) Receive(s Setup) ([]byte, error) {
 
 // Ack finishes an OUT request without data: a zero-length status stage.
 func (f *Function) Ack() error {
-	_, err := unix.Read(f.ep0, nil)
+	_, err := again(func() (int, error) { return unix.Read(f.ep0, nil) })
 	return err
 }
 
 // Stall refuses a request: I/O against the request's direction.
 func (f *Function) Stall(s Setup) {
 	if s.IsIn() {
-		unix.Read(f.ep0, nil)
+		again(func() (int, error) { return unix.Read(f.ep0, nil) })
 	} else {
-		unix.Write(f.ep0, nil)
+		again(func() (int, error) { return unix.Write(f.ep0, nil) })
 	}
+}
+
+// again makes an ep0 transfer again while a signal interrupts it. A signal
+// (Go's runtime sends them to preempt goroutines) during a data or status
+// stage makes FunctionFS give up the transfer with EINTR, not restart it,
+// and leave the request pending: unless the same transfer is made again,
+// the host's control transfer times out and the next event read is taken
+// as this request's data stage — the pad gadget's ep0 then stays dead. Seen
+// in the USB VM as "request 21.09 value 0326: interrupted system call".
+func again(op func() (int, error)) (n int, err error) {
+	for range 1000 {
+		if n, err = op(); !errors.Is(err, unix.EINTR) {
+			return n, err
+		}
+	}
+	return n, err
 }
 
 // Endpoint opens the function's endpoint file n (ep1 is the first

@@ -243,7 +243,11 @@ func (p *padGadget) startInput() {
 				log.Printf("pad input: %v", err)
 				return
 			}
-			if _, err := unix.Write(fd, r); err != nil {
+			_, err = unix.Write(fd, r)
+			for tries := 0; errors.Is(err, unix.EINTR) && tries < 1000; tries++ {
+				_, err = unix.Write(fd, r) // a signal, not the host: the report did not go
+			}
+			if err != nil {
 				log.Printf("ep1: %v", err)
 				return
 			}
