@@ -33,7 +33,9 @@ recflag() { [ -n "$record" ] && echo "-record /tmp/rec-$1.txt"; }
 pids=
 for g in reader printer pad; do
   case ,$only, in *,$g,*) ;; *) continue ;; esac
-  /bin/usbgadget $g $(recflag $g) >/tmp/gadget-$g.log 2>&1 &
+  # No preemption signals: one interrupting a FunctionFS or gadgetfs ep0
+  # transfer loses it (see functionfs.again).
+  GODEBUG=asyncpreemptoff=1 /bin/usbgadget $g $(recflag $g) >/tmp/gadget-$g.log 2>&1 &
   pids="$pids $!"
   # One gadget at a time: gadgetfs binds to the first free controller.
   i=0; while [ ! -S /run/usbvm-$g.sock ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done

@@ -89,7 +89,10 @@ func (f *Function) Event() (typ int, s Setup, err error) {
 	var b [12]byte
 	for {
 		n, err := unix.Read(f.ep0, b[:])
-		if errors.Is(err, unix.EINTR) {
+		if errors.Is(err, unix.EINTR) || errors.Is(err, unix.EIDRM) {
+			// EIDRM: a request read before was cancelled by a newer one
+			// (the host gave up waiting for its answer); the kernel has
+			// forgotten it, and the events go on.
 			continue
 		}
 		if err != nil {
@@ -146,6 +149,10 @@ func (f *Function) Stall(s Setup) {
 // the host's control transfer times out and the next event read is taken
 // as this request's data stage — the pad gadget's ep0 then stays dead. Seen
 // in the USB VM as "request 21.09 value 0326: interrupted system call".
+// This is a fallback: f_fs may say EINTR for a transfer that did complete
+// (the signal and the completion racing on two CPUs), and then the data
+// is lost. So the gadgets run with GODEBUG=asyncpreemptoff=1 (init.sh),
+// which ends the signals.
 func again(op func() (int, error)) (n int, err error) {
 	for range 1000 {
 		if n, err = op(); !errors.Is(err, unix.EINTR) {

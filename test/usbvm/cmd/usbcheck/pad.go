@@ -177,9 +177,10 @@ func captureOn(port string, fonts textimage.Chain, key *evidence.Key) (string, e
 	if err := tap(); err != nil {
 		return "", err
 	}
-	// The pad writes eight times faster than a hand, and this VM has one
-	// CPU: now and then the kernel's hidraw buffer (64 reports) overflows
-	// while the agent is busy and the tap is among the reports lost. The
+	// The pad writes eight times faster than a hand, and the VM's CPUs are
+	// emulated: when the machine is loaded the kernel's hidraw buffer (64
+	// reports) can overflow while the agent is busy, and the tap be among
+	// the reports lost (seen with one virtual CPU). The
 	// pad's sequence numbers show it (Lost); then, as a person would, the
 	// pen taps again. A tap the agent saw and ignored fails the check.
 	var res result
