@@ -49,6 +49,7 @@ type Config struct {
 	Printer  Printer  `toml:"printer"`
 	Sigpad   Sigpad   `toml:"sigpad"`
 	Flow     Flow     `toml:"flow"`
+	Office   Office   `toml:"office"`
 	Staff    Staff    `toml:"staff"`
 	Platform Platform `toml:"platform"`
 	Precheck Precheck `toml:"precheck"`
@@ -144,6 +145,21 @@ type Flow struct {
 	// Workers are the field workers who may unlock a field-mode device:
 	// "CARD SECRET" entries made by kiosk-agent field-worker.
 	Workers []string `toml:"workers"`
+}
+
+// Office is the [office] table: the offices the documents and receipts
+// name. Empty fields print the general wording.
+type Office struct {
+	// Name is the accepting office (镇/街道 便民服务中心).
+	Name string `toml:"name"`
+	// CivilAffairs is the county civil-affairs bureau (民政局).
+	CivilAffairs string `toml:"civilAffairs"`
+	// CheckAgency is the bureau's household-checking agency (核对中心).
+	CheckAgency string `toml:"checkAgency"`
+	// Address is the bureau's address.
+	Address string `toml:"address"`
+	// Phone is the consultation number.
+	Phone string `toml:"phone"`
 }
 
 // Staff is the [staff] table: calls for staff.

@@ -96,6 +96,8 @@ func TestGoodFiles(t *testing.T) {
 		"empty.toml": func(c *Config) {},
 		"full.toml": func(c *Config) {
 			c.StateDir = "/srv/kiosk/state"
+			c.Office = Office{Name: "滕州市龙泉街道便民服务中心", CivilAffairs: "滕州市民政局",
+				CheckAgency: "滕州市居民家庭经济状况核对中心", Address: "滕州市学院中路 1 号", Phone: "0632-5512345"}
 			c.Server = Server{
 				Listen: "[::1]:8080", AllowRemote: true, MaxMessageBytes: 1 << 20, MaxClients: 8,
 				CallsPerSecond: 2.5, CallBurst: 5, IdleTimeout: Duration{150 * time.Second},
@@ -449,5 +451,29 @@ func TestSettingsCoverConfig(t *testing.T) {
 	slices.Sort(flags)
 	if len(slices.Compact(flags)) != len(keys) {
 		t.Error("two settings have the same flag")
+	}
+}
+
+func TestOffice(t *testing.T) {
+	c, err := Load("testdata/good/full.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Office.Name != "滕州市龙泉街道便民服务中心" || c.Office.Phone != "0632-5512345" || c.Office.CivilAffairs != "滕州市民政局" {
+		t.Errorf("office %+v", c.Office)
+	}
+	_, err = Parse([]byte("[office]\nname = \"龙泉街道\\n便民服务中心\"\nphone = \"请拨 12345\"\naddress = \""+strings.Repeat("路", 61)+"\"\n"), "o.toml")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 3 {
+		t.Fatalf("want 3 problems, got %v", err)
+	}
+	for i, want := range []string{"o.toml:2: office.name: holds a control character", "o.toml:3: office.phone: \"请拨 12345\" is not a phone number",
+		"o.toml:4: office.address: is 61 characters long"} {
+		if !strings.HasPrefix(errs[i].Error(), want) {
+			t.Errorf("problem %d: %q, want %q…", i, errs[i], want)
+		}
+	}
+	if _, err := Parse([]byte("[office]\nphone = \"12345\"\n"), "o.toml"); err != nil {
+		t.Errorf("12345: %v", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kiosk-agent/kiosk-agent/agent/fieldauth"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
@@ -268,6 +270,41 @@ func settings() []setting {
 			rule: rule{check: checkWorkers},
 		},
 		{
+			key: "office.name", flag: "office-name", arg: "NAME",
+			defDoc:  "none",
+			usage:   "name `NAME` as the accepting office on receipts and documents",
+			meaning: "the accepting office (受理机构), as receipts and the signed documents name it: \"滕州市龙泉街道便民服务中心\". Empty: the receipt names none, the documents print —",
+			rule:    rule{check: checkOfficeText},
+		},
+		{
+			key: "office.civilAffairs", flag: "office-civil-affairs", arg: "NAME",
+			defDoc:  "none",
+			usage:   "name `NAME` as the civil-affairs bureau the authorization is given to",
+			meaning: "the county civil-affairs bureau (民政局) that checks the household's data and that the 家庭经济状况核对授权书 authorizes: \"滕州市民政局\". Empty: 县（市、区）民政局",
+			rule:    rule{check: checkOfficeText},
+		},
+		{
+			key: "office.checkAgency", flag: "office-check-agency", arg: "NAME",
+			defDoc:  "none",
+			usage:   "name `NAME` as the bureau's household-checking agency",
+			meaning: "the bureau's household-checking agency (核对机构), named in the authorization beside the bureau: \"滕州市居民家庭经济状况核对中心\". Empty: not named",
+			rule:    rule{check: checkOfficeText},
+		},
+		{
+			key: "office.address", flag: "office-address", arg: "ADDR",
+			defDoc:  "none",
+			usage:   "give `ADDR` as the bureau's address in the personal-information notice",
+			meaning: "the bureau's address, in the authorization's personal-information notice (who processes the data and how to reach them)",
+			rule:    rule{check: checkOfficeText},
+		},
+		{
+			key: "office.phone", flag: "office-phone", arg: "PHONE",
+			defDoc:  "none",
+			usage:   "print `PHONE` as the consultation number",
+			meaning: "the consultation number (咨询电话) on the receipt, the 一次性告知书 and the authorization: digits, with `-`, spaces, `+` or brackets",
+			rule:    rule{check: checkPhone},
+		},
+		{
 			key: "staff.webhook", flag: "staff-webhook", arg: "URL",
 			defDoc:  "none",
 			usage:   "POST every staff call to `URL`",
@@ -521,6 +558,41 @@ func checkWebhook(_ *Config, v reflect.Value) string {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Sprintf("%q is not an http(s) URL", s)
+	}
+	return ""
+}
+
+// checkOfficeText checks a name or address printed on documents: one
+// line, not absurdly long.
+func checkOfficeText(_ *Config, v reflect.Value) string {
+	s := v.String()
+	switch {
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return "holds a control character (a line break?): write it on one line"
+	case utf8.RuneCountInString(s) > 60:
+		return fmt.Sprintf("is %d characters long: at most 60 fit the documents", utf8.RuneCountInString(s))
+	}
+	return ""
+}
+
+// checkPhone checks a phone number printed on documents.
+func checkPhone(_ *Config, v reflect.Value) string {
+	s := v.String()
+	if len(s) > 24 {
+		return fmt.Sprintf("%q is too long for a phone number", s)
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("-+() ", r):
+		default:
+			return fmt.Sprintf("%q is not a phone number: digits, with -, spaces, + or brackets", s)
+		}
+	}
+	if s != "" && digits < 3 {
+		return fmt.Sprintf("%q is not a phone number: too few digits", s)
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kiosk-agent/kiosk-agent/agent/config"
 	"github.com/kiosk-agent/kiosk-agent/agent/documents"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
 	"github.com/kiosk-agent/kiosk-agent/agent/flow"
@@ -26,10 +27,11 @@ type flowDocuments struct {
 	key    evidence.PublicKey
 	mode   string
 	window string
+	cfg    config.Office
 }
 
-func newFlowDocuments(r *documents.Renderer, key evidence.PublicKey, mode, window string) *flowDocuments {
-	return &flowDocuments{r: r, key: key, mode: mode, window: window}
+func newFlowDocuments(r *documents.Renderer, key evidence.PublicKey, mode, window string, office config.Office) *flowDocuments {
+	return &flowDocuments{r: r, key: key, mode: mode, window: window, cfg: office}
 }
 
 // PDF implements flow.Documents.
@@ -49,14 +51,21 @@ func (d *flowDocuments) PDF(_ context.Context, dd flow.DocData) ([]byte, error) 
 	return res.PDF, nil
 }
 
-// office is the office as the documents name it. The accepting office's
-// own name and address are not configured yet: the documents print "—"
-// there and the county bureau's general wording.
+// office is the office as the documents name it, from the [office]
+// configuration; what is not configured prints the general wording (the
+// county bureau as 县（市、区）民政局, the accepting office as —).
 func (d *flowDocuments) office() documents.Office {
-	o := documents.Office{CivilAffairs: "县（市、区）民政局",
+	o := documents.Office{Name: d.cfg.Name, CivilAffairs: d.cfg.CivilAffairs, CheckAgency: d.cfg.CheckAgency,
+		Address: d.cfg.Address, Phone: d.cfg.Phone,
 		Supervision: []wire.Contact{{Name: "政务服务便民热线", Phone: "12345"}, {Name: "民政服务热线", Phone: "12349"}}}
+	if o.CivilAffairs == "" {
+		o.CivilAffairs = "县（市、区）民政局"
+	}
 	if d.window != "" {
 		o.Window = d.window + " 号窗口"
+		if d.cfg.Name != "" {
+			o.Window = d.cfg.Name + " " + o.Window
+		}
 	}
 	return o
 }

@@ -27,7 +27,7 @@ func (c *Core) provisionFlow(agentID string) {
 	deps := flow.Deps{Signer: c.sigpad, Photo: c.photo.Decode, Platform: flowPlatform{c}, Precheck: c.precheck,
 		Outbox: flowOutbox{c.subs}}
 	if c.docs != nil {
-		deps.Documents = newFlowDocuments(c.docs, c.evKey.Public(), c.cfg.Flow.Mode, c.cfg.Flow.Window)
+		deps.Documents = newFlowDocuments(c.docs, c.evKey.Public(), c.cfg.Flow.Mode, c.cfg.Flow.Window, c.cfg.Office)
 	}
 	if c.reader != nil {
 		deps.Reader = flowReader{c.reader}
@@ -63,7 +63,8 @@ func (c *Core) provisionFlow(agentID string) {
 			}
 		},
 	}
-	c.flow = flow.New(flow.Config{Mode: c.cfg.Flow.Mode, Window: c.cfg.Flow.Window, Terminal: agentID, Log: c.log}, deps)
+	c.flow = flow.New(flow.Config{Mode: c.cfg.Flow.Mode, Window: c.cfg.Flow.Window, Office: c.cfg.Office.Name,
+		Phone: c.cfg.Office.Phone, Terminal: agentID, Log: c.log}, deps)
 }
 
 type staffFunc func(reason string, step flow.Step)

@@ -66,7 +66,10 @@ func newFlowRig(t *testing.T, mode string) *flowRig {
 // platform (empty: the embedded demo platform), which need not be up.
 func newFlowRigOn(t *testing.T, mode, platform string) *flowRig {
 	t.Helper()
-	args := []string{"--simulate"}
+	// The office as a town's configuration names it: the receipt and the
+	// documents print it.
+	args := []string{"--simulate", "--office-name", "滕州市龙泉街道便民服务中心", "--office-phone", "0632-5512345",
+		"--office-civil-affairs", "滕州市民政局"}
 	if mode != "kiosk" {
 		args = append(args, "--mode", mode)
 	}

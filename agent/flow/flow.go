@@ -122,6 +122,11 @@ type Config struct {
 	Mode string
 	// Window is the service window number people are sent to ("3").
 	Window string
+	// Office is the accepting office the receipt names
+	// ("滕州市龙泉街道便民服务中心"); empty: none.
+	Office string
+	// Phone is the consultation number the receipt gives; empty: none.
+	Phone string
 	// Terminal names the kiosk in applications (the agent's ID).
 	Terminal string
 	// Timeouts override the kiosk timeouts per step (tests); the mode's

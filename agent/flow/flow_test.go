@@ -243,7 +243,7 @@ func newRig(t *testing.T, mode string) *rig {
 		plat:   &fakePlatform{households: map[string]*platform.Household{applicantID: household()}},
 		outbox: &fakeOutbox{}, printer: &fakePrinter{}, staff: &fakeStaff{}, key: key, change: make(chan struct{}, 1)}
 	r.sig = sigpad.New(sigpad.Config{Fonts: fonts, Signer: key, Agent: evidence.Agent{ID: "t", Version: "0"}})
-	r.e = New(Config{Mode: mode, Window: "3", Terminal: "kiosk-test", Clock: r.clock}, Deps{
+	r.e = New(Config{Mode: mode, Window: "3", Office: "龙泉街道便民服务中心", Phone: "0632-5512345", Terminal: "kiosk-test", Clock: r.clock}, Deps{
 		Reader: r.reader, Platform: r.plat, Precheck: precheckStub, Signer: r.sig, Outbox: r.outbox,
 		Printer: r.printer, Staff: r.staff,
 	})
@@ -404,6 +404,18 @@ func TestApplyEndToEnd(t *testing.T) {
 	}
 	if len(r.printer.receipts) != 1 {
 		t.Fatalf("%d receipts printed", len(r.printer.receipts))
+	}
+	// The configured office heads the receipt, and its window and number
+	// are where to ask.
+	var lines []string
+	for _, b := range r.printer.receipts[0].Blocks {
+		lines = append(lines, b.Text+b.Key+b.Value)
+	}
+	text := strings.Join(lines, "\n")
+	for _, want := range []string{"社会救助申请回执\n龙泉街道便民服务中心\n", "有疑问请到 龙泉街道便民服务中心 3 号窗口。", "咨询电话0632-5512345"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the receipt has no %q:\n%s", want, text)
+		}
 	}
 	r.act(ActNext)
 	r.waitStep(StepTakeCard)

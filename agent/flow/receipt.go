@@ -30,6 +30,9 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	r := escpos.Receipt{Width: 80}
 	add := func(b escpos.Block) { r.Blocks = append(r.Blocks, b) }
 	add(escpos.Block{Type: "title", Text: "社会救助申请回执"})
+	if e.cfg.Office != "" {
+		add(escpos.Block{Type: "text", Text: e.cfg.Office, Align: "center"})
+	}
 	number := ""
 	queued := false
 	if s.submitted != nil {
@@ -58,7 +61,14 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	add(escpos.Block{Type: "text", Text: "办理不收任何费用。"})
 	add(escpos.Block{Type: "text", Text: "对结果有意见，可以提出来，工作人员会说明理由；也可以申请复议。"})
 	if e.cfg.Window != "" {
-		add(escpos.Block{Type: "text", Text: "有疑问请到 " + e.cfg.Window + " 号窗口。"})
+		where := e.cfg.Window + " 号窗口"
+		if e.cfg.Office != "" {
+			where = e.cfg.Office + " " + where
+		}
+		add(escpos.Block{Type: "text", Text: "有疑问请到 " + where + "。"})
+	}
+	if e.cfg.Phone != "" {
+		add(escpos.Block{Type: "kv", Key: "咨询电话", Value: e.cfg.Phone})
 	}
 	if number != "" {
 		add(escpos.Block{Type: "qr", Data: number})
