@@ -207,6 +207,9 @@ type Log struct {
 	Level string `toml:"level"`
 	// Format is "text" or "json".
 	Format string `toml:"format"`
+	// File is a log file besides standard error; empty: none, except as a
+	// Windows service (see Config.LogFile).
+	File string `toml:"file"`
 }
 
 // Audit is the [audit] table: the hash-chained audit log.
@@ -318,6 +321,16 @@ func (c Config) AuditDir() string {
 		return c.Audit.Dir
 	}
 	return filepath.Join(c.StateDir, "audit")
+}
+
+// LogFile is the log file to write: Log.File, or, when that is empty and
+// nobody reads standard error (managed: a Windows service),
+// <StateDir>/logs/kiosk-agent.log; empty for none.
+func (c Config) LogFile(managed bool) string {
+	if c.Log.File != "" || !managed {
+		return c.Log.File
+	}
+	return filepath.Join(c.StateDir, "logs", "kiosk-agent.log")
 }
 
 // ListenIsLoopback reports whether Server.Listen is a loopback address

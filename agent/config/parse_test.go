@@ -477,3 +477,17 @@ func TestOffice(t *testing.T) {
 		t.Errorf("12345: %v", err)
 	}
 }
+
+func TestLogFile(t *testing.T) {
+	c := Config{StateDir: filepath.Join("state")}
+	if got := c.LogFile(false); got != "" {
+		t.Errorf("no log.file, not managed: %q", got)
+	}
+	if got, want := c.LogFile(true), filepath.Join("state", "logs", "kiosk-agent.log"); got != want {
+		t.Errorf("no log.file, a Windows service: %q, want %q", got, want)
+	}
+	c.Log.File = "/var/log/k.log"
+	if c.LogFile(false) != "/var/log/k.log" || c.LogFile(true) != "/var/log/k.log" {
+		t.Errorf("log.file set: %q %q", c.LogFile(false), c.LogFile(true))
+	}
+}

@@ -377,6 +377,15 @@ func settings() []setting {
 			rule:    oneOf("text", "json"),
 		},
 		{
+			key: "log.file", flag: "log-file", arg: "PATH",
+			defDoc: "none; as a Windows service `<stateDir>\\logs\\kiosk-agent.log`",
+			usage:  "also write the log to the file at `PATH` (rotated at 10 MiB, 5 kept)",
+			meaning: "a log file besides standard error, owner-only, rotated at 10 MiB with the 5 files before it kept " +
+				"(`PATH.1` … `PATH.5`). Empty: none — systemd's journal keeps the service's log — except under the " +
+				"Windows service manager, where nobody reads standard error: then `<stateDir>\\logs\\kiosk-agent.log`. " +
+				"Full ID numbers, photos and signatures are never logged",
+		},
+		{
 			key: "audit.dir", flag: "audit-dir", arg: "DIR",
 			defDoc:  "`<stateDir>/audit`",
 			usage:   "keep the audit log in `DIR` (default: audit in the state directory)",

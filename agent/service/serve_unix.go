@@ -30,3 +30,7 @@ func (g *guard) configure(c *ksvc.Config) {
 		go g.afterStop(sig)
 	}
 }
+
+// Managed reports whether a service manager that does not read standard
+// error started the agent: never here (systemd's journal takes it).
+func Managed() bool { return false }

@@ -35,3 +35,7 @@ func (g *guard) configure(*ksvc.Config) {
 		}
 	}()
 }
+
+// Managed reports whether the Windows service control manager started the
+// agent, which gives it no standard error to write to.
+func Managed() bool { return !ksvc.Interactive() }

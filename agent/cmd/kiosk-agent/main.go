@@ -20,6 +20,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/config"
 	"github.com/kiosk-agent/kiosk-agent/agent/core"
+	"github.com/kiosk-agent/kiosk-agent/agent/internal/logfile"
 	"github.com/kiosk-agent/kiosk-agent/agent/service"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/wlt"
 	"github.com/kiosk-agent/kiosk-agent/protocol"
@@ -154,7 +155,20 @@ func runAgent(args []string, stderr io.Writer) int {
 	if _, set := os.LookupEnv("GOMAXPROCS"); !set && cfg.MaxProcs > 0 {
 		runtime.GOMAXPROCS(cfg.MaxProcs)
 	}
-	log := newLogger(stderr, cfg.Log)
+	logTo := stderr
+	if path := cfg.LogFile(service.Managed()); path != "" {
+		f, err := logfile.Open(path, 10<<20, 5)
+		if err != nil {
+			fmt.Fprintf(stderr, "kiosk-agent: log.file: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		logTo = f
+		if !service.Managed() {
+			logTo = io.MultiWriter(f, stderr)
+		}
+	}
+	log := newLogger(logTo, cfg.Log)
 	// One agent per state directory, decided before anything in it is
 	// opened (the outbox, the platform's database): a second agent is told
 	// who runs, not which file it found busy.

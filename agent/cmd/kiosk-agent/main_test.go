@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -87,7 +88,8 @@ func TestBinaryRunsAndStopsOnSIGTERM(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "--simulate", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir(), "--config", "")
+	logFile := filepath.Join(t.TempDir(), "logs", "kiosk-agent.log")
+	cmd := exec.Command(bin, "--simulate", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir(), "--config", "", "--log-file", logFile)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -116,6 +118,14 @@ func TestBinaryRunsAndStopsOnSIGTERM(t *testing.T) {
 	err := cmd.Wait()
 	if err != nil || !stopped {
 		t.Fatalf("exit: %v, stopped line seen: %v", err, stopped)
+	}
+	// --log-file got the same lines as standard error.
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), lines[len(lines)-1]) || !strings.Contains(string(b), "kiosk agent stopped") {
+		t.Errorf("the log file lacks the address or the stop:\n%s", b)
 	}
 }
 
