@@ -51,6 +51,15 @@ func (d *flowDocuments) PDF(_ context.Context, dd flow.DocData) ([]byte, error) 
 	return res.PDF, nil
 }
 
+// Text implements flow.DocumentText: the text version's paragraphs.
+func (d *flowDocuments) Text(_ context.Context, dd flow.DocData) ([]string, error) {
+	res, err := d.render(dd, dd.Date.Truncate(time.Second), nil)
+	if err != nil {
+		return nil, err
+	}
+	return res.Text, nil
+}
+
 // office is the office as the documents name it, from the [office]
 // configuration; what is not configured prints the general wording (the
 // county bureau as 县（市、区）民政局, the accepting office as —).

@@ -97,6 +97,15 @@ func TestTextContent(t *testing.T) {
 				t.Errorf("%s: no %q in the text", name, w)
 			}
 		}
+		// Result.Text, what a screen shows as the full text, says the
+		// same, without the page footers.
+		own := squeeze(strings.Join(res.Text, "\n"))
+		for _, w := range want[name] {
+			footer := strings.HasPrefix(w, "第1页")
+			if strings.Contains(own, squeeze(w)) == footer {
+				t.Errorf("%s: Result.Text has %q: %v, want %v", name, w, !footer, footer)
+			}
+		}
 	}
 }
 

@@ -41,6 +41,11 @@ type doc struct {
 	title  string  // the footer's left part: the document and its numbers
 	header func(d *doc)
 	fixed  bool // no page breaks (the footer)
+	// text is the document's text, a paragraph (or a table row, or a
+	// "label：value") an element, in reading order; repeated page headers
+	// left out. quiet > 0 while a block records its own.
+	text  []string
+	quiet int
 }
 
 func (r *Renderer) newDoc(title string) *doc {
@@ -53,7 +58,9 @@ func (d *doc) newPage() {
 	d.pages = append(d.pages, nil)
 	d.y = marginTop
 	if d.header != nil && len(d.pages) > 1 {
+		d.quiet++
 		d.header(d)
+		d.quiet--
 	}
 }
 
@@ -99,6 +106,7 @@ func (d *doc) para(text string, st style) float64 {
 // paraAt lays out text in the column [x, x+w] from the cursor, page
 // breaking between lines as needed.
 func (d *doc) paraAt(x, w float64, text string, st style) float64 {
+	d.keepText(text)
 	cs := d.r.cells(text, st.size, &d.rp)
 	first := wrap(cs, w)
 	var lines [][]cell
@@ -129,6 +137,14 @@ func (d *doc) paraAt(x, w float64, text string, st style) float64 {
 	}
 	d.y += st.after
 	return d.y - start
+}
+
+// keepText adds a paragraph to the document's text, unless the block being
+// laid out records its own.
+func (d *doc) keepText(text string) {
+	if d.quiet == 0 && text != "" {
+		d.text = append(d.text, text)
+	}
 }
 
 // skipTo returns the index in cs just after line (a prefix of cs,
@@ -223,6 +239,8 @@ func (d *doc) checkbox(x, top, size float64, checked bool) {
 // kv lays out "label：value" rows with the labels in a column.
 func (d *doc) kv(labelW float64, rows ...[2]string) {
 	for _, row := range rows {
+		d.keepText(row[0] + "：" + row[1])
+		d.quiet++
 		lines := d.measure(row[1], sizeBody, contentW-labelW)
 		d.room(lineHeight(sizeBody) * float64(min(lines, 3)))
 		top := d.y
@@ -230,6 +248,7 @@ func (d *doc) kv(labelW float64, rows ...[2]string) {
 		d.y = top
 		d.paraAt(marginL+labelW, contentW-labelW, row[1], style{size: sizeBody})
 		d.y += 2
+		d.quiet--
 	}
 }
 
@@ -266,6 +285,9 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 		return float64(n)*lh + 4
 	}
 	drawRow := func(cells []string, shade bool) {
+		d.keepText(strings.Join(cells, "　"))
+		d.quiet++
+		defer func() { d.quiet-- }()
 		h := rowHeight(cells)
 		if d.y+h > contentBot && h < contentBot-marginTop-40 {
 			d.newPage()
@@ -288,6 +310,13 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 		}
 		d.y = top + h
 	}
+	d.keepText(strings.Join(func() []string {
+		t := make([]string, len(cols))
+		for i, c := range cols {
+			t[i] = c.title
+		}
+		return t
+	}(), "　"))
 	drawHeader(d, cols, ws, size)
 	for _, row := range rows {
 		drawRow(row, false)
@@ -300,6 +329,8 @@ func drawHeader(d *doc, cols []column, ws []float64, size float64) {
 	for i, c := range cols {
 		titles[i] = c.title
 	}
+	d.quiet++
+	defer func() { d.quiet-- }()
 	lh := lineHeight(size)
 	n := 1
 	for i, t := range titles {

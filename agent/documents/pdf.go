@@ -73,6 +73,10 @@ type Result struct {
 	// without signatures gives that very PDF. Empty for the receipt and
 	// the notice.
 	TextSHA256 string
+	// Text is the document's text in reading order: a paragraph, a table
+	// row or a "label：value" an element (the page footers and repeated
+	// headers left out) — what a screen shows as the full text.
+	Text []string
 	// Fallback are characters drawn from a fallback font; Missing those
 	// no font has, each drawn as a box with its code point ("U+20BB7").
 	Fallback []Fallback
@@ -132,7 +136,7 @@ func (d *doc) write(pdfTitle string, at time.Time) (*Result, error) {
 	}
 	sum := sha256.Sum256(out)
 	return &Result{PDF: out, SHA256: hex.EncodeToString(sum[:]), Pages: n,
-		Fallback: d.rp.fallback, Missing: d.rp.missing}, nil
+		Fallback: d.rp.fallback, Missing: d.rp.missing, Text: d.text}, nil
 }
 
 // footer is the page footer: the title line (document, numbers) and

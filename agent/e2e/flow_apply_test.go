@@ -170,6 +170,21 @@ func (f *flowRig) apply() {
 	f.click(`[data-action="answer"][data-value="false"]`)
 	f.wait("the capture on the pad", `document.body.getAttribute('data-capturing') === 'yes' && document.body.getAttribute('data-source') === 'pad' &&
 		document.getElementById('sg-no').getAttribute('aria-pressed') === 'true' && document.getElementById('btn-next').disabled`)
+	if !counter {
+		// 查看全文: the whole commitment, to scroll through, names and
+		// numbers masked as everywhere on the screen; 看完了 returns.
+		f.click(`[data-action="fulltext"]`)
+		f.wait("the full text", `!document.getElementById('fulltext').hidden && document.getElementById('ft-title').textContent === '诚信承诺书（全文）' &&
+			document.querySelectorAll('#ft-body p').length > 10 && document.getElementById('ft-body').textContent.includes('王*英') &&
+			document.activeElement === document.getElementById('ft-body')`)
+		if text := eval[string](f.kiosk, `document.getElementById('ft-body').textContent`); strings.Contains(text, sampleName) || strings.Contains(text, sampleIDNumber) {
+			t.Errorf("the full text shows the name or the ID number in full:\n%s", text)
+		}
+		f.stepAs(81, "sign_commitment_fulltext")
+		f.click(`[data-action="fulltext-done"]`)
+		f.wait("back to signing", `document.getElementById('fulltext').hidden && !document.getElementById('sg-fulltext').hidden &&
+			document.body.getAttribute('data-capturing') === 'yes'`)
+	}
 	f.sign("sign_commitment")
 	f.click(`[data-action="next"]`)
 

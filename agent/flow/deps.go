@@ -109,6 +109,14 @@ type Documents interface {
 	PDF(ctx context.Context, d DocData) ([]byte, error)
 }
 
+// DocumentText is what a Documents may also do: give a document's text as
+// paragraphs in reading order, for 查看全文 on the sign screens. The flow
+// asks with the names and ID numbers in d masked, as the screen may show
+// them.
+type DocumentText interface {
+	Text(ctx context.Context, d DocData) ([]string, error)
+}
+
 // Submission is an application with everything that goes with it.
 type Submission struct {
 	Application platform.Application

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -798,4 +799,69 @@ func (r *rig) signAllButHusband() {
 	r.signOnScreen()
 	r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
 	r.act(ActAbsent)
+}
+
+// textDocs is documents that also give the text (DocumentText), and record
+// what they were asked for it.
+type textDocs struct {
+	recordingDocs
+	textAsks []DocData
+}
+
+func (d *textDocs) Text(_ context.Context, dd DocData) ([]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.textAsks = append(d.textAsks, dd)
+	names := []string{dd.Applicant.Name + " " + dd.Applicant.IDNumber}
+	for _, m := range dd.Household.Members {
+		names = append(names, m.Name+" "+m.IDNumber)
+	}
+	return append([]string{DocTitles[dd.Kind]}, names...), nil
+}
+
+// TestFullTextMasked: the sign screens carry the document's full text for
+// 查看全文, made from the same data as the signed text but with every name
+// and ID number masked; the text goes with the session.
+func TestFullTextMasked(t *testing.T) {
+	r := newRig(t, ModeKiosk)
+	docs := &textDocs{}
+	r.e.deps.Documents = docs
+	r.e.Start(KindApply)
+	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	r.waitStep(StepConfirmIdentity)
+	r.act(ActNext)
+	r.toCommitment()
+	st := r.wait("the commitment's full text", func(s State) bool { return s.View.Sign != nil && len(s.View.Sign.FullText) > 0 })
+	want := []string{"诚信承诺书", "王*英 370481********" + applicantID[14:], "王*英 370481********" + applicantID[14:],
+		"李*国 370481********2211", "李*明 370481********4413"}
+	if !reflect.DeepEqual(st.View.Sign.FullText, want) {
+		t.Errorf("full text %q, want %q", st.View.Sign.FullText, want)
+	}
+	b, _ := json.Marshal(st)
+	for _, full := range []string{applicantID, "370481195401012211", "王秀英", "李建国"} {
+		if strings.Contains(string(b), full) {
+			t.Errorf("the state holds %s in full", full)
+		}
+	}
+	// The signed text itself was made from the real data.
+	docs.mu.Lock()
+	if len(docs.asks) == 0 || docs.asks[0].Applicant.IDNumber != applicantID {
+		t.Errorf("the PDF was not made from the real data: %+v", docs.asks)
+	}
+	docs.mu.Unlock()
+	r.signOnScreen()
+	st = r.wait("the authorization's full text", func(s State) bool {
+		return s.Step == StepSignAuthorization && s.View.Sign != nil && len(s.View.Sign.FullText) > 0
+	})
+	if st.View.Sign.FullText[0] != "家庭经济状况核对授权书" {
+		t.Errorf("authorization full text %q", st.View.Sign.FullText)
+	}
+	r.e.Cancel()
+	r.waitStep(StepIdle)
+	r.e.mu.Lock()
+	s := r.e.s
+	r.e.mu.Unlock()
+	if s != nil && (s.commitText != nil || s.authText != nil) {
+		t.Error("the full texts outlive the session")
+	}
 }

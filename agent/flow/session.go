@@ -50,15 +50,18 @@ type session struct {
 	hintedSeen bool // items pre-selected once
 
 	// sign steps
-	related     *bool // the staff-relative question
-	commitment  *signature
-	commitDoc   []byte // the document signed
-	authDoc     []byte
-	signers     []*signer
-	cur         int
-	sign        *capture // the capture going on
-	signProblem string   // "empty", "pad": what the screen says about signing
-	source      string   // "pad" or "screen"
+	related    *bool // the staff-relative question
+	commitment *signature
+	commitDoc  []byte // the document signed
+	authDoc    []byte
+	// The documents' full texts as the screen shows them (masked), for
+	// 查看全文.
+	commitText, authText []string
+	signers              []*signer
+	cur                  int
+	sign                 *capture // the capture going on
+	signProblem          string   // "empty", "pad": what the screen says about signing
+	source               string   // "pad" or "screen"
 
 	// The texts' times: a signed copy is dated as the text that was
 	// signed, so that it renders to the same text.
@@ -151,6 +154,9 @@ func (s *session) wipe() {
 	clear(s.commitDoc)
 	clear(s.authDoc)
 	s.commitDoc, s.authDoc = nil, nil
+	clear(s.commitText)
+	clear(s.authText)
+	s.commitText, s.authText = nil, nil
 	for _, g := range s.signers {
 		if g.sig != nil {
 			g.sig.wipe()

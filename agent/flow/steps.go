@@ -13,6 +13,7 @@ import (
 
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
+	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/idnumber"
 	"github.com/kiosk-agent/kiosk-agent/drivers/idcard/textblock"
 	"github.com/kiosk-agent/kiosk-agent/protocol/platform"
 )
@@ -357,6 +358,7 @@ func (e *Engine) startCommitmentLocked() {
 	}
 	clear(s.commitDoc)
 	s.commitDoc, s.commitAt = doc, d.Date
+	s.commitText = e.screenText(s.ctx, d)
 	e.startCaptureLocked(DocCommitment, doc, s.applicant().Name)
 }
 
@@ -377,8 +379,52 @@ func (e *Engine) startAuthorizationLocked() {
 			return
 		}
 		s.authDoc, s.authAt = doc, d.Date
+		s.authText = e.screenText(s.ctx, d)
 	}
 	e.startCaptureLocked(DocAuthorization, s.authDoc, s.signers[s.cur].name)
+}
+
+// screenText is the full text of the document d for the screen: rendered
+// from a copy of d whose names and ID numbers are masked as the screen
+// shows them, so the text shown is the text signed but for those. Nil
+// when the documents cannot give it (the summary is then all there is).
+func (e *Engine) screenText(ctx context.Context, d DocData) []string {
+	dt, ok := e.deps.Documents.(DocumentText)
+	if !ok {
+		return nil
+	}
+	text, err := dt.Text(ctx, maskDocData(d))
+	if err != nil {
+		e.log.Warn("flow: the document's text for the screen could not be made", "doc", d.Kind, "err", err)
+		return nil
+	}
+	return text
+}
+
+// maskDocData copies d with every name and ID number masked (and phone
+// numbers left out): what may be on the screen.
+func maskDocData(d DocData) DocData {
+	d.Applicant = platform.Person{Name: MaskName(d.Applicant.Name), IDNumber: idnumber.Mask(d.Applicant.IDNumber)}
+	if d.Household != nil {
+		h := *d.Household
+		h.Members = make([]platform.Member, len(d.Household.Members))
+		for i, m := range d.Household.Members {
+			m.Name, m.IDNumber = MaskName(m.Name), idnumber.Mask(m.IDNumber)
+			h.Members[i] = m
+		}
+		h.Supporters = make([]platform.Supporter, len(d.Household.Supporters))
+		for i, sp := range d.Household.Supporters {
+			sp.Name = MaskName(sp.Name)
+			h.Supporters[i] = sp
+		}
+		d.Household = &h
+	}
+	d.Absent = append([]platform.Member(nil), d.Absent...)
+	for i := range d.Absent {
+		d.Absent[i].Name, d.Absent[i].IDNumber = MaskName(d.Absent[i].Name), idnumber.Mask(d.Absent[i].IDNumber)
+	}
+	d.Signed = nil
+	return d
 }
 
 // startCaptureLocked starts a signature capture of doc by name, on the
@@ -935,6 +981,9 @@ func (e *Engine) dropSignaturesLocked() {
 	clear(s.commitDoc)
 	clear(s.authDoc)
 	s.commitDoc, s.authDoc = nil, nil
+	clear(s.commitText)
+	clear(s.authText)
+	s.commitText, s.authText = nil, nil
 	s.signProblem = ""
 	s.appKey = ""          // what is submitted changes
 	if s.visitSig != nil { // the record names the items and household

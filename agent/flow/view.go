@@ -155,6 +155,10 @@ type SignView struct {
 	Document string   `json:"document"` // commitment, authorization
 	Title    string   `json:"title"`
 	Summary  []string `json:"summary"`
+	// FullText is the whole document, a paragraph an element, with names
+	// and ID numbers masked: what 查看全文 shows. Empty when the documents
+	// cannot give it (the summary is all there is).
+	FullText []string `json:"fullText,omitempty"`
 	Items    []string `json:"items"`
 	Date     string   `json:"date"`
 	// Source is where the signature is taken: "pad" or "screen".
@@ -590,7 +594,11 @@ func (e *Engine) signView(s *session, now time.Time) *SignView {
 	if s.step == StepSignAuthorization {
 		doc, summary = DocAuthorization, AuthorizationSummary
 	}
-	v := &SignView{Document: doc, Title: DocTitles[doc], Summary: summary, Items: e.itemNames(s.items(e.deps.Items)),
+	full := s.commitText
+	if doc == DocAuthorization {
+		full = s.authText
+	}
+	v := &SignView{Document: doc, Title: DocTitles[doc], Summary: summary, FullText: full, Items: e.itemNames(s.items(e.deps.Items)),
 		Date: WriteDate(now), Source: s.source, Problem: s.signProblem, Current: -1}
 	if s.sign != nil {
 		v.Capturing, v.Inked = true, s.sign.inked

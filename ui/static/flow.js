@@ -182,6 +182,7 @@ const model = {
   notesBusy: false, // a save on its way
   notesMsg: '', // why the last save did not go through
   notesKey: '',
+  fullText: false, // 查看全文 open
   mode: '', // the flow's mode, from the last state
   outbox: null, // the outbox's backlog (outbox.status, outbox.changed)
 };
@@ -369,6 +370,23 @@ function tap(action, el) {
       ink.clear();
       renderSignButtons();
       return send('flow.act', {action: 'clear'});
+    case 'fulltext':
+      model.fullText = true;
+      renderFullText();
+      $('ft-body').focus();
+      // Reading takes time: the step's clock starts again.
+      return send('flow.extend', {});
+    case 'fulltext-up':
+    case 'fulltext-down': {
+      const b = $('ft-body');
+      b.scrollBy({top: (action === 'fulltext-down' ? 1 : -1) * b.clientHeight * 0.8, behavior: 'smooth'});
+      return;
+    }
+    case 'fulltext-done':
+      model.fullText = false;
+      renderFullText();
+      $('sg-fulltext').focus();
+      return;
     default: // dispute, absent, print, reprint, screen, verified, cancel-call
       return send('flow.act', {action: action});
   }
@@ -471,6 +489,7 @@ function render(st) {
   // The clerk's typing belongs to the step it was typed on; the saved notes
   // come back from the agent.
   if (stepChanged || !isNotesStep(st)) forgetNotes();
+  if (stepChanged) model.fullText = false;
   if (screen !== 'sign' && screen !== 'home_visit') {
     ink.clear();
     ink.setMode('off');
@@ -502,6 +521,7 @@ function render(st) {
   renderWarning(st);
   renderModeNote(st);
   renderNotes();
+  renderFullText();
   renderWhy();
   speak(step + '|' + (r.voiceKey || ''), r.voice);
   window.kioskFlow.ready = true;
@@ -901,6 +921,32 @@ function signButtons(bar, sv, unanswered) {
 }
 
 // renderSignButtons: the ink came (or went) between two states.
+// renderFullText shows the whole document being signed over the sign
+// screen while 查看全文 is open; the button only when there is a text.
+function renderFullText() {
+  const st = model.state;
+  const sv = st && (st.step === 'sign_commitment' || st.step === 'sign_authorization') && st.view ? st.view.sign : null;
+  const text = sv && sv.fullText && sv.fullText.length ? sv.fullText : null;
+  show('sg-fulltext', !!text);
+  const open = !!text && model.fullText;
+  if (!open) model.fullText = false;
+  show('fulltext', open);
+  if (open) body.setAttribute('data-fulltext', 'open');
+  else body.removeAttribute('data-fulltext');
+  if (!open) {
+    emptyFills($('fulltext'));
+    $('ft-body').removeAttribute('data-key');
+    return;
+  }
+  const key = sv.document + '|' + text.length;
+  if ($('ft-body').getAttribute('data-key') === key) return; // keep the scroll
+  $('ft-body').setAttribute('data-key', key);
+  setText('ft-title', sv.title + '（全文）');
+  // The first line is the title; "一、…" lines head their sections.
+  fill('ft-body', text.map((p, i) => h('p', {cls: i === 0 || /^[一二三四五六七八九十]+、/.test(p) ? 'ft-h' : '', text: p})));
+  $('ft-body').scrollTop = 0;
+}
+
 function renderSignButtons() {
   if (!isSignStep() || !model.signView) return;
   if (model.signView.document === 'visit') {
