@@ -161,7 +161,15 @@ func (f *flowRig) click(sel string) {
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
 		state, _ := chromedp.Run(f.tab, chromedp.Evaluate[string](`document.body.getAttribute('data-step')`))
-		f.t.Fatalf("click %s at step %s: %v", sel, state, err)
+		// What the agent said last, for a button that came and went.
+		var tail []string
+		for _, name := range []string{"flow.state", "printer.job"} {
+			evs := f.ws.eventsNamed(name)
+			for _, e := range evs[max(0, len(evs)-3):] {
+				tail = append(tail, name+" "+string(e.Params))
+			}
+		}
+		f.t.Fatalf("click %s at step %s: %v\nthe last events:\n%s", sel, state, err, strings.Join(tail, "\n"))
 	}
 }
 
