@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -306,4 +307,80 @@ func TestFlowBacklog(t *testing.T) {
 	}
 	f.wait("the backlog delivered", `document.getElementById('idle-backlog').hidden`)
 	f.checkFlowConsole()
+}
+
+// TestFlowCounterApplicantView: at a counter, /?view=applicant is the
+// screen facing the applicant. It follows the clerk's session step by step
+// with the same masked view, shows none of the clerk's controls, takes no
+// taps and stays silent; the ink on the pad shows on it live.
+func TestFlowCounterApplicantView(t *testing.T) {
+	f := newFlowRig(t, "counter")
+	f.n = 90
+	m := newKioskAt(t, "http://"+f.proc.addr, flowSizes[0][0], flowSizes[0][1])
+	tab, cancel := context.WithTimeout(m.browser, flowTestTimeout)
+	t.Cleanup(cancel)
+	m.tab = tab
+	mf := &flowRig{kiosk: m, proc: f.proc, ws: f.ws, mode: "counter-applicant", shots: f.shots, axe: f.axe, n: 90}
+	f.open("/")
+	mf.open("/?view=applicant")
+	f.wait("the clerk's idle screen", atStep("idle"))
+	mf.wait("the applicant's idle screen", atStep("idle")+` && document.body.getAttribute('data-role') === 'applicant' &&
+		document.getElementById('idle-lead').textContent.includes('工作人员会在窗口为您办理')`)
+	mf.step("applicant_idle")
+	// A tap on the applicant's screen does nothing.
+	eval[bool](m, `(document.querySelector('[data-action="apply"]').click(), true)`)
+	time.Sleep(300 * time.Millisecond)
+	if st := eval[string](m, `document.body.getAttribute('data-step')`); st != "idle" {
+		t.Fatalf("a tap on the applicant's screen started the session: %s", st)
+	}
+	f.click(`[data-action="apply"]`)
+	mf.wait("the applicant's read_card", atStep("read_card"))
+	f.ws.must("sim.idcard.place", map[string]any{}, 5*time.Second)
+	f.wait("confirm_identity", atStep("confirm_identity"))
+	mf.wait("the applicant sees the card", atStep("confirm_identity")+` && document.getElementById('ci-name').textContent === '`+sampleName+`'`)
+	for _, sel := range []string{"#ci-verified", ".bottombar", "#btn-staff", "#btn-mute", "#btn-notes"} {
+		if eval[bool](m, `(el => !!el && el.offsetParent !== null)(document.querySelector('`+sel+`'))`) {
+			t.Errorf("the applicant's screen shows %s", sel)
+		}
+	}
+	mf.step("applicant_confirm_identity")
+	f.click(`[data-action="verified"]`)
+	f.wait("ticked", `!document.getElementById('btn-next').disabled`)
+	f.click(`[data-action="next"]`)
+	f.wait("household", atStep("household")+` && document.getElementById('hh-loading').hidden`)
+	mf.wait("the applicant's household", atStep("household"))
+	f.click(`[data-action="next"]`)
+	f.wait("precheck or choose_items", `(`+atStep("precheck")+`) || (`+atStep("choose_items")+`)`)
+	if eval[string](f.kiosk, `document.body.getAttribute('data-step')`) == "precheck" {
+		f.click(`[data-action="next"]`)
+	}
+	f.wait("choose_items", atStep("choose_items"))
+	if eval[bool](f.kiosk, `document.getElementById('btn-next').disabled`) {
+		f.click(`[data-item="dibao"]`)
+		f.wait("an item chosen", `!document.getElementById('btn-next').disabled`)
+	}
+	f.click(`[data-action="next"]`)
+	f.wait("sign_commitment", atStep("sign_commitment"))
+	f.click(`[data-action="answer"][data-value="false"]`)
+	f.wait("the capture on the pad", `document.body.getAttribute('data-capturing') === 'yes'`)
+	mf.wait("the applicant's sign screen", atStep("sign_commitment")+` && document.body.getAttribute('data-capturing') === 'yes'`)
+	for deadline := time.Now().Add(flowWait); ; {
+		_, err := f.ws.call("sim.sigpad.sign", map[string]any{}, 30*time.Second)
+		if err == nil {
+			break
+		}
+		if err.Data.Reason != "NO_CAPTURE" || time.Now().After(deadline) {
+			t.Fatalf("sim.sigpad.sign: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	f.wait("the clerk's mirrored ink", inkedPixelsJS+` > 500`)
+	mf.wait("the ink on the applicant's screen", inkedPixelsJS+` > 500`)
+	mf.step("applicant_sign_commitment")
+	if said := eval[int](m, `window.kioskFlow.voice.played.length`); said != 0 {
+		t.Errorf("the applicant's screen played %d prompts; it is silent", said)
+	}
+	f.ws.must("flow.cancel", map[string]any{}, 5*time.Second)
+	mf.wait("the applicant's screen wiped", atStep("idle")+` && `+goneJS(sampleName))
+	mf.checkFlowConsole()
 }

@@ -205,7 +205,10 @@ const flowChecksJS = `(() => {
 	}
 	const title = document.getElementById('title');
 	if (parseFloat(getComputedStyle(title).fontSize) < 36) out.push('the title is under 36px');
-	for (const sel of ['[data-action="call-staff"]', '[data-action="mute"]']) {
+	// The counter's applicant view only shows (the clerk beside it calls,
+	// mutes and speaks): it has neither.
+	const applicant = document.body.getAttribute('data-role') === 'applicant';
+	for (const sel of applicant ? [] : ['[data-action="call-staff"]', '[data-action="mute"]']) {
 		if (!Array.from(document.querySelectorAll(sel)).some(vis)) out.push('no visible ' + sel);
 	}
 	for (const id of ['370481195603144828', '370402197102053014']) {

@@ -39,6 +39,13 @@ const WELCOME_EVERY_MS = 60000; // idle.welcome at most once a minute
 
 const $ = (id) => document.getElementById(id);
 const body = document.body;
+// ?view=applicant: at a counter, the screen that faces the applicant
+// (flow-screens §1, modes): it follows the clerk's session and shows the
+// same masked view, but takes no taps, has no clerk's controls, shows no
+// timeout warning (that goes to the clerk) and stays silent (the clerk's
+// page speaks).
+const APPLICANT = q.get('view') === 'applicant';
+if (APPLICANT) body.setAttribute('data-role', 'applicant');
 
 // ---- tiny DOM helpers ------------------------------------------------------
 
@@ -160,6 +167,7 @@ const ink = createInk($('ink'), {
 const record = {asked: [], played: []};
 window.kioskFlow = {step: 'starting', ready: false, voice: record, calls: 0, retries: 0};
 const voice = createVoice(record);
+if (APPLICANT) voice.say = () => {}; // the clerk's page speaks
 
 const model = {
   pin: '', // field mode: the PIN being typed, until 确认密码
@@ -291,6 +299,7 @@ document.addEventListener('pointerdown', () => {
 }, true);
 
 function tap(action, el) {
+  if (APPLICANT) return; // the applicant's screen only shows
   const st = model.state;
   switch (action) {
     case 'mute':
@@ -543,7 +552,7 @@ function renderWhy() {
 }
 
 function speak(key, ids) {
-  if (key === model.voiceKey) return;
+  if (APPLICANT || key === model.voiceKey) return;
   model.voiceKey = key;
   if (ids && ids.length) voice.say(ids);
 }
@@ -573,7 +582,8 @@ function renderIdle(st, r) {
   r.voiceKey = v.wiped ? 'wiped' : '';
   if (!v.wiped) model.sawWarning = false;
   let lead = '只带身份证就能申请。不会用请点“呼叫工作人员”。';
-  if (st.mode === 'counter') lead = '请到窗口办理。工作人员点“我要申请”开始。';
+  if (APPLICANT) lead = '您好！工作人员会在窗口为您办理，这块屏幕跟着显示。';
+  else if (st.mode === 'counter') lead = '请到窗口办理。工作人员点“我要申请”开始。';
   else if (st.mode === 'field') lead = v.locked ? '请工作人员刷证解锁。' : '已解锁。点“我要申请”开始入户办理。';
   show('idle-worker', st.mode === 'field' && !!v.worker);
   setText('idle-worker-name', v.worker || '');
@@ -591,7 +601,7 @@ function renderIdle(st, r) {
 // theirs to act on, and the health page tells the staff.
 function renderBacklog() {
   const o = model.outbox;
-  const on = !!o && o.pending > 0 && (model.mode === 'counter' || model.mode === 'field');
+  const on = !APPLICANT && !!o && o.pending > 0 && (model.mode === 'counter' || model.mode === 'field');
   show('idle-backlog', on);
   if (!on) return;
   let text = o.applications > 0 ? `还有 ${o.applications} 份申请待上传` : `还有 ${o.pending} 份材料待上传`;
@@ -1112,7 +1122,7 @@ function renderWarning(st) {
     clearInterval(model.warnTimer);
     model.warnTimer = null;
   }
-  const w = st.warning;
+  const w = APPLICANT ? null : st.warning;
   show('warning', !!w);
   if (w) body.setAttribute('data-warning', 'yes');
   else body.removeAttribute('data-warning');
@@ -1333,7 +1343,7 @@ function saveNotes() {
 
 function renderNotes() {
   const st = model.state;
-  const on = isNotesStep(st);
+  const on = !APPLICANT && isNotesStep(st);
   if (!on) model.notesOpen = false;
   const open = on && model.notesOpen;
   show('btn-notes', on);
