@@ -267,7 +267,8 @@ func precheckStub(h *platform.Household, _ time.Time) []platform.PrecheckResult 
 	return []platform.PrecheckResult{
 		{Item: platform.ItemDibao, Verdict: platform.VerdictLikely, Summary: "您可能可以申请低保。",
 			Tests:  []platform.Test{{Name: "家庭人均收入", Passed: true, Detail: "家庭人均收入 60 元，低于本地低保标准 780 元"}},
-			Notice: platform.Notice{TimeLimitDays: 30, Materials: []platform.Material{{Name: "残疾人证原件"}, {Name: "户口簿", Have: true}}}},
+			Notice: platform.Notice{TimeLimit: "30 个工作日，特殊情况 45 个工作日", TimeLimitDays: 30,
+				Materials: []platform.Material{{Name: "残疾人证原件", Note: "县残联办理"}, {Name: "户口簿", Have: true}}}},
 		{Item: platform.ItemYiliao, Verdict: platform.VerdictPossible, Summary: "也许可以申请医疗救助。"},
 		{Item: platform.ItemJiuye, Verdict: platform.VerdictUnlikely, Summary: "按现有信息暂未看出。"},
 	}
@@ -413,7 +414,9 @@ func TestApplyEndToEnd(t *testing.T) {
 		lines = append(lines, b.Text+b.Key+b.Value)
 	}
 	text := strings.Join(lines, "\n")
-	for _, want := range []string{"社会救助申请回执\n龙泉街道便民服务中心\n", "有疑问请到 龙泉街道便民服务中心 3 号窗口。", "咨询电话0632-5512345"} {
+	for _, want := range []string{"社会救助申请回执\n龙泉街道便民服务中心\n", "有疑问请到 龙泉街道便民服务中心 3 号窗口。", "咨询电话0632-5512345",
+		"监督电话12345 / 12349", "受理终端kiosk-test", "一次性告知：还需要补的材料\n低保：残疾人证原件（县残联办理）\n请把以上材料交到 龙泉街道便民服务中心 3 号窗口，用同一个受理编号。",
+		"办理时限\n低保：30 个工作日，特殊情况 45 个工作日"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the receipt has no %q:\n%s", want, text)
 		}

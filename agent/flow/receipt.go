@@ -43,6 +43,13 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	add(escpos.Block{Type: "kv", Key: "申请日期", Value: WriteDate(e.cfg.Clock.Now())})
 	add(escpos.Block{Type: "kv", Key: "申请项目", Value: strings.Join(e.itemNames(s.items(e.deps.Items)), "、")})
 	add(escpos.Block{Type: "kv", Key: "最晚答复", Value: WriteDate(s.deadlineOn) + " 前"})
+	// Who took it in (flow-screens §5: 经办人): the field worker, or the
+	// terminal at a kiosk or counter.
+	if e.cfg.Mode == ModeField && e.worker != nil {
+		add(escpos.Block{Type: "kv", Key: "经办人", Value: MaskName(e.worker.name)})
+	} else if e.cfg.Terminal != "" {
+		add(escpos.Block{Type: "kv", Key: "受理终端", Value: e.cfg.Terminal})
+	}
 	if queued {
 		add(escpos.Block{Type: "text", Text: "状态：待上传（网络好了会自动送出）", Bold: true})
 	} else {
@@ -50,13 +57,36 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	}
 	add(escpos.Block{Type: "divider"})
 	add(escpos.Block{Type: "text", Text: "接下来：3 个工作日内开始调查，工作人员会上门了解情况；会在村（居）里公示 7 天。"})
-	if miss := e.missing(s); len(miss) > 0 {
+	if miss := e.missingMaterials(s); len(miss) > 0 {
 		add(escpos.Block{Type: "divider"})
 		add(escpos.Block{Type: "text", Text: "一次性告知：还需要补的材料", Bold: true})
 		for _, m := range miss {
-			add(escpos.Block{Type: "text", Text: m.Name + "：" + strings.Join(m.Materials, "、")})
+			add(escpos.Block{Type: "text", Text: m})
 		}
+		where := "窗口"
+		if e.cfg.Window != "" {
+			where = e.cfg.Window + " 号窗口"
+		}
+		if e.cfg.Office != "" {
+			where = e.cfg.Office + " " + where
+		}
+		add(escpos.Block{Type: "text", Text: "请把以上材料交到 " + where + "，用同一个受理编号。"})
 		add(escpos.Block{Type: "text", Text: "以下材料不用您再交：户口、社保、车辆、房产等（政府已能查到）。"})
+	}
+	// The time limit of each item, in the rules' words (限时办理).
+	var limits []string
+	for _, code := range s.items(e.deps.Items) {
+		for _, r := range s.hints {
+			if r.Item == code && r.Notice.TimeLimit != "" {
+				limits = append(limits, e.itemInfo(code).Name+"："+r.Notice.TimeLimit)
+			}
+		}
+	}
+	if len(limits) > 0 {
+		add(escpos.Block{Type: "text", Text: "办理时限", Bold: true})
+		for _, l := range limits {
+			add(escpos.Block{Type: "text", Text: l})
+		}
 	}
 	add(escpos.Block{Type: "text", Text: "办理不收任何费用。"})
 	add(escpos.Block{Type: "text", Text: "对结果有意见，可以提出来，工作人员会说明理由；也可以申请复议。"})
@@ -70,6 +100,7 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	if e.cfg.Phone != "" {
 		add(escpos.Block{Type: "kv", Key: "咨询电话", Value: e.cfg.Phone})
 	}
+	add(escpos.Block{Type: "kv", Key: "监督电话", Value: "12345 / 12349"})
 	if number != "" {
 		add(escpos.Block{Type: "qr", Data: number})
 	}

@@ -663,6 +663,35 @@ func (e *Engine) receiptView(s *session) *ReceiptView {
 
 // missing lists, per chosen item, the materials the platform does not
 // hold (the 一次性告知).
+// missingMaterials is the receipt's 一次性告知 list: "低保：残疾人证原件（note）、…"
+// a line per item, with the rules' note on each material where there is
+// one (its form, copies, where to get it).
+func (e *Engine) missingMaterials(s *session) []string {
+	var out []string
+	for _, code := range s.items(e.deps.Items) {
+		for _, r := range s.hints {
+			if r.Item != code {
+				continue
+			}
+			var m []string
+			for _, mat := range r.Notice.Materials {
+				if mat.Have {
+					continue
+				}
+				if note := strings.TrimRight(mat.Note, "。．. "); note != "" {
+					m = append(m, mat.Name+"（"+note+"）")
+				} else {
+					m = append(m, mat.Name)
+				}
+			}
+			if len(m) > 0 {
+				out = append(out, e.itemInfo(code).Name+"："+strings.Join(m, "、"))
+			}
+		}
+	}
+	return out
+}
+
 func (e *Engine) missing(s *session) []MissingView {
 	var out []MissingView
 	for _, code := range s.items(e.deps.Items) {
