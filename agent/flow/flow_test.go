@@ -266,7 +266,7 @@ func newRig(t *testing.T, mode string) *rig {
 func precheckStub(h *platform.Household, _ time.Time) []platform.PrecheckResult {
 	return []platform.PrecheckResult{
 		{Item: platform.ItemDibao, Verdict: platform.VerdictLikely, Summary: "您可能可以申请低保。",
-			Tests:  []platform.Test{{Name: "家庭人均收入", Passed: true, Detail: "家庭人均收入 60 元，低于本地低保标准 780 元"}},
+			Tests: []platform.Test{{Name: "家庭人均收入", Passed: true, Detail: "家庭人均收入 60 元，低于本地低保标准 780 元"}},
 			Notice: platform.Notice{TimeLimit: "30 个工作日，特殊情况 45 个工作日", TimeLimitDays: 30,
 				Materials: []platform.Material{{Name: "残疾人证原件", Note: "县残联办理"}, {Name: "户口簿", Have: true}}}},
 		{Item: platform.ItemYiliao, Verdict: platform.VerdictPossible, Summary: "也许可以申请医疗救助。"},
