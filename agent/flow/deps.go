@@ -150,7 +150,8 @@ type Printer interface {
 }
 
 // Staff is told when a person calls for staff (the staff.called event,
-// the webhook), with the reason ("call", "card_left", "read_failed").
+// the webhook), with the reason ("call", "card_left", "read_failed",
+// "printer": a kiosk's receipt did not print).
 type Staff interface {
 	Call(reason string, step Step)
 }

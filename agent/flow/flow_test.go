@@ -868,3 +868,51 @@ func TestFullTextMasked(t *testing.T) {
 		t.Error("the full texts outlive the session")
 	}
 }
+
+// TestPrinterFailureTellsTheCounter: at a self-service kiosk a receipt that
+// does not print calls staff once ("printer"), however often 重新打印 fails
+// too; at a counter the clerk sees it on their own screen and nobody is
+// called.
+func TestPrinterFailureTellsTheCounter(t *testing.T) {
+	for _, mode := range []string{ModeKiosk, ModeCounter} {
+		t.Run(mode, func(t *testing.T) {
+			r := newRig(t, mode)
+			r.printer.mu.Lock()
+			r.printer.err = errors.New("paper out")
+			r.printer.mu.Unlock()
+			r.e.Start(KindApply)
+			r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+			r.waitStep(StepConfirmIdentity)
+			if mode == ModeCounter {
+				r.act(ActConfirmID)
+			}
+			r.act(ActNext)
+			r.toCommitment()
+			r.signOnScreen()
+			r.waitStep(StepSignAuthorization)
+			r.signOnScreen()
+			r.wait("the husband's turn", func(s State) bool { return s.View.Sign != nil && s.View.Sign.Current == 1 })
+			r.signOnScreen()
+			r.waitStep(StepSubmit)
+			r.act(ActNext)
+			r.wait("the print failed", func(s State) bool { return s.View.Receipt != nil && s.View.Receipt.Printing == "failed" })
+			r.act(ActReprint)
+			r.wait("the reprint failed", func(s State) bool { return s.View.Receipt != nil && s.View.Receipt.Printing == "failed" })
+			r.staff.mu.Lock()
+			defer r.staff.mu.Unlock()
+			var printer []string
+			for _, c := range r.staff.calls {
+				if strings.HasPrefix(c, "printer@") {
+					printer = append(printer, c)
+				}
+			}
+			want := []string{"printer@receipt"}
+			if mode == ModeCounter {
+				want = nil
+			}
+			if !reflect.DeepEqual(printer, want) {
+				t.Errorf("staff calls for the printer %q, want %q", printer, want)
+			}
+		})
+	}
+}

@@ -83,6 +83,7 @@ type session struct {
 	// take_card
 	cardPresent  bool
 	cardLeftSent bool
+	printAlerted bool // the counter was told this session's receipt did not print
 
 	// counter: the clerk's notes
 	clerkNotes string

@@ -597,6 +597,13 @@ func (e *Engine) startPrintLocked(r receiptDoc) {
 			if err != nil {
 				s.printing = "failed"
 				e.log.Warn("flow: receipt not printed", "err", err)
+				// flow-screens §4.3: at a self-service kiosk nobody is
+				// there to load paper; the counter is told (a clerk at a
+				// counter sees it on their own screen).
+				if e.cfg.Mode == ModeKiosk && !s.printAlerted {
+					s.printAlerted = true
+					e.deps.Staff.Call("printer", step)
+				}
 				return
 			}
 			s.printing = "printed"

@@ -1111,7 +1111,9 @@ function staffCalled(ev) {
   if (!ev || !st || st.mode !== 'counter' || Date.now() - (model.ownCallAt || 0) < 5000) return;
   const at = new Date(ev.at || Date.now());
   const hhmm = ('0' + at.getHours()).slice(-2) + ':' + ('0' + at.getMinutes()).slice(-2);
-  const why = ev.reason === 'card_left' ? '身份证忘在读卡器上' : '有人需要帮忙';
+  const why = ev.reason === 'card_left' ? '身份证忘在读卡器上'
+    : ev.reason === 'printer' ? '回执打不出来（缺纸或打印机故障），请去看看'
+      : '有人需要帮忙';
   const where = ev.step && STEP_WORDS[ev.step] ? '（' + STEP_WORDS[ev.step] + '）' : '';
   setText('calls-text', hhmm + ' 呼叫工作人员：' + why + where);
   show('calls', true);
