@@ -53,6 +53,8 @@ const (
 
 	MethodApplicationSubmit = "application.submit"
 	MethodOutboxStatus      = "outbox.status"
+	MethodOutboxList        = "outbox.list"
+	MethodOutboxRetry       = "outbox.retry"
 )
 
 // Methods lists every method name.
@@ -62,7 +64,7 @@ func Methods() []string {
 		MethodSigpadCapture, MethodSigpadCancel, MethodSigpadClear, MethodSigpadButton, MethodSigpadInput,
 		MethodSimSigpadSign, MethodSimSigpadBtn,
 		MethodFlowStart, MethodFlowAct, MethodFlowBack, MethodFlowExtend, MethodFlowCancel, MethodFlowGet, MethodStaffCall,
-		MethodApplicationSubmit, MethodOutboxStatus}
+		MethodApplicationSubmit, MethodOutboxStatus, MethodOutboxList, MethodOutboxRetry}
 }
 
 // Event (notification) names.

@@ -473,6 +473,42 @@ type ApplicationSubmitResult struct {
 	Queued bool `json:"queued"`
 }
 
+// OutboxList is the result of outbox.list: every item not yet at the
+// platform, oldest first.
+type OutboxList struct {
+	Items []OutboxItem `json:"items"`
+}
+
+// OutboxItem is one undelivered item of the outbox, as an operator sees
+// it: what it is and how its delivery goes, never its content.
+type OutboxItem struct {
+	// Key is the idempotency key (what outbox.retry takes).
+	Key string `json:"key"`
+	// Kind is "application", "evidence" or "visit".
+	Kind string `json:"kind"`
+	// State is "pending" (the sender tries it) or "refused" (the platform
+	// refused it for good; it waits for outbox.retry and is never dropped).
+	State string `json:"state"`
+	// Attempts counts the deliveries tried.
+	Attempts int `json:"attempts"`
+	// Created, LastAttempt and NextAttempt are RFC 3339 times; the last
+	// two are absent when there is none.
+	Created     string `json:"created"`
+	LastAttempt string `json:"lastAttempt,omitempty"`
+	NextAttempt string `json:"nextAttempt,omitempty"`
+	// Error is the last failed attempt's error, cut to 300 characters,
+	// with digit runs that could be ID numbers masked; absent after a
+	// success or before any attempt.
+	Error string `json:"error,omitempty"`
+}
+
+// OutboxRetryParams are the params of outbox.retry: the key of one item
+// to try again now (a refused one goes back in line), or none to try
+// every pending item now (the network is known to be back).
+type OutboxRetryParams struct {
+	Key string `json:"key,omitempty"`
+}
+
 // OutboxStatus is the result of outbox.status and the params of
 // outbox.changed: the backlog of submissions (applications and their
 // evidence) not yet at the platform.

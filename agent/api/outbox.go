@@ -29,6 +29,12 @@ type Outbox interface {
 	Status() protocol.OutboxStatus
 	// Subscribe calls fn when the backlog changes, until cancel.
 	Subscribe(fn func(protocol.OutboxStatus)) (cancel func())
+	// List is every undelivered item, oldest first, without content.
+	List(ctx context.Context) ([]protocol.OutboxItem, error)
+	// Retry tries the item with key again now (a refused one goes back
+	// in line), or, with key "", every pending item now. An unknown key
+	// is an error wrapping outbox.ErrNotFound.
+	Retry(ctx context.Context, key string) error
 }
 
 // Errors an Outbox wraps, for the reason table.
@@ -47,6 +53,10 @@ var (
 // in the outbox through application.submit (masked ID number, key, items).
 const EventApplicationQueued = "application.queued"
 
+// EventOutboxRetry is the audit log's record of an operator's
+// outbox.retry (the key, or "all").
+const EventOutboxRetry = "outbox.retry"
+
 // outboxChangedEvery bounds how often outbox.changed is sent: changes in
 // between are coalesced, and the last one is always sent.
 const outboxChangedEvery = 250 * time.Millisecond
@@ -56,6 +66,8 @@ const outboxChangedEvery = 250 * time.Millisecond
 func (a *API) registerOutbox() {
 	a.d.RPC.Handle(protocol.MethodApplicationSubmit, a.applicationSubmit)
 	a.d.RPC.Handle(protocol.MethodOutboxStatus, a.outboxStatus)
+	a.d.RPC.Handle(protocol.MethodOutboxList, a.outboxList)
+	a.d.RPC.Handle(protocol.MethodOutboxRetry, a.outboxRetry)
 	if a.d.Outbox != nil {
 		c := &coalescer{every: outboxChangedEvery, send: func(s protocol.OutboxStatus) {
 			a.d.RPC.Broadcast(protocol.EventOutboxChanged, s)
@@ -113,6 +125,72 @@ func (a *API) outboxStatus(_ context.Context, _ *rpc.Conn, params json.RawMessag
 		return protocol.OutboxStatus{}, nil
 	}
 	return a.d.Outbox.Status(), nil
+}
+
+// outboxList lists the undelivered items for an operator: the agent's own
+// pages and native clients only (an item's error may quote the platform
+// about the applicant).
+func (a *API) outboxList(ctx context.Context, c *rpc.Conn, params json.RawMessage) (any, error) {
+	if err := noParams(params); err != nil {
+		return nil, err
+	}
+	if flowAudience(c) == "" {
+		return nil, protocol.Errorf(protocol.ReasonUnauthorized, "the outbox is listed to the agent's own pages and native clients")
+	}
+	if a.d.Outbox == nil {
+		return protocol.OutboxList{Items: []protocol.OutboxItem{}}, nil
+	}
+	items, err := a.d.Outbox.List(ctx)
+	if err != nil {
+		return nil, protocolError(err)
+	}
+	if items == nil {
+		items = []protocol.OutboxItem{}
+	}
+	return protocol.OutboxList{Items: items}, nil
+}
+
+// outboxRetry tries an item (or every pending one) again now, for an
+// operator; audited.
+func (a *API) outboxRetry(ctx context.Context, c *rpc.Conn, params json.RawMessage) (any, error) {
+	var p protocol.OutboxRetryParams
+	if err := protocol.DecodeParams(params, &p); err != nil {
+		return nil, err
+	}
+	if p.Key != "" {
+		if err := outbox.ValidateKey(p.Key); err != nil {
+			e := protocol.Errorf(protocol.ReasonBadParams, "invalid params: key: %s", strings.TrimPrefix(err.Error(), "outbox: "))
+			e.Data.Field = "key"
+			return nil, e
+		}
+	}
+	if flowAudience(c) == "" {
+		return nil, protocol.Errorf(protocol.ReasonUnauthorized, "the outbox is retried by the agent's own pages and native clients")
+	}
+	if a.d.Outbox == nil {
+		return nil, protocol.Errorf(protocol.ReasonNotSaved, "this agent has no outbox")
+	}
+	what := p.Key
+	if what == "" {
+		what = "all"
+	}
+	rec := audit.Record{Event: EventOutboxRetry, Origin: c.Origin, Client: web.AccessOf(c).Client(), Result: "ok",
+		Detail: map[string]string{"key": what}}
+	if err := a.d.Outbox.Retry(ctx, p.Key); err != nil {
+		var pe *protocol.Error
+		if errors.Is(err, outbox.ErrNotFound) {
+			pe = protocol.Errorf(protocol.ReasonBadParams, "invalid params: key: no item of the outbox has this key")
+			pe.Data.Field = "key"
+		} else {
+			pe = protocolError(err)
+		}
+		rec.Result, rec.Reason = "refused", string(pe.Data.Reason)
+		a.audit(rec)
+		return nil, pe
+	}
+	a.audit(rec)
+	a.d.Log.Info("outbox retried by an operator", "conn", c.ID, "key", what)
+	return struct{}{}, nil
 }
 
 // coalescer sends at most one status per every: the first change at

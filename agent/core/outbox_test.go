@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,6 +269,72 @@ func TestFlowOutboxKeys(t *testing.T) {
 			if err := core.CheckKeys(k, body); err != nil {
 				t.Fatalf("flow key %q: %v", k, err)
 			}
+		}
+	}
+}
+
+// outbox.list shows an operator the undelivered items (never their
+// content), a refused one as refused with its error masked; outbox.retry
+// puts it back in line and tries it at once (audited), an unknown key is
+// BAD_PARAMS, and a paired page of another origin may do neither.
+func TestOutboxListAndRetry(t *testing.T) {
+	cfg := testConfig(t) // the embedded demo platform
+	addr, _ := startAgent(t, cfg)
+	validate := schemas(t)
+	c := dial(t, addr, nil)
+	// No such household: the demo platform refuses it for good.
+	refused := application()
+	refused["householdId"] = "TZH-9999"
+	result(t, validate, submit(c, "core-test-refused", refused), "applicationSubmitResult")
+	waitOutbox(t, c, validate, "the refusal", func(s protocol.OutboxStatus) bool { return s.Failing == 1 && s.Pending == 1 })
+	list := func() []protocol.OutboxItem {
+		var l protocol.OutboxList
+		json.Unmarshal(result(t, validate, c.call(protocol.MethodOutboxList, nil), "outboxList"), &l)
+		return l.Items
+	}
+	items := list()
+	if len(items) != 1 || items[0].Key != "core-test-refused" || items[0].Kind != "application" || items[0].State != "refused" ||
+		items[0].Attempts != 1 || items[0].Error == "" || items[0].LastAttempt == "" {
+		t.Fatalf("outbox.list %+v", items)
+	}
+	raw := string(c.call(protocol.MethodOutboxList, nil))
+	for _, personal := range []string{"370481195603144828", "王秀英"} {
+		if strings.Contains(raw, personal) {
+			t.Errorf("outbox.list shows %s", personal)
+		}
+	}
+	result(t, validate, c.call(protocol.MethodOutboxRetry, map[string]any{"key": "core-test-refused"}), "empty")
+	deadline := time.Now().Add(20 * time.Second)
+	for items = list(); len(items) != 1 || items[0].Attempts < 2 || items[0].State != "refused"; items = list() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the retried item was not tried again: %+v", items)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, r := rpcError(t, validate, c.call(protocol.MethodOutboxRetry, map[string]any{"key": "no-such-key-0001"})); r != protocol.ReasonBadParams {
+		t.Errorf("outbox.retry of an unknown key: %s", r)
+	}
+	result(t, validate, c.call(protocol.MethodOutboxRetry, nil), "empty") // every pending item, now
+	audited := ""
+	files, _ := filepath.Glob(filepath.Join(cfg.AuditDir(), "*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		audited += string(b)
+	}
+	if strings.Count(audited, `"outbox.retry"`) != 3 || !strings.Contains(audited, "core-test-refused") {
+		t.Errorf("the audit log does not hold the three retries:\n%s", audited)
+	}
+	if !strings.Contains(get(t, "http://"+addr+"/healthz"), "refused") {
+		t.Error("the health page does not tell of the refused item")
+	}
+
+	cfg2 := testConfig(t)
+	cfg2.Security.AllowNative = false
+	addr2, _ := startAgent(t, cfg2)
+	c2 := dial(t, addr2, nil)
+	for _, m := range []string{protocol.MethodOutboxList, protocol.MethodOutboxRetry} {
+		if _, r := rpcError(t, validate, c2.call(m, nil)); r != protocol.ReasonUnauthorized {
+			t.Errorf("%s by an unpaired native client: %s", m, r)
 		}
 	}
 }

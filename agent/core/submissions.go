@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +93,59 @@ func (s *submissions) Subscribe(fn func(protocol.OutboxStatus)) (cancel func()) 
 	})
 }
 
+// List implements api.Outbox: the pending and the refused items, oldest
+// first, without their content.
+func (s *submissions) List(ctx context.Context) ([]protocol.OutboxItem, error) {
+	var out []protocol.OutboxItem
+	for _, st := range []outbox.State{outbox.StatePending, outbox.StateFailed} {
+		items, err := s.q.List(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			clear(it.Payload)
+			oi := protocol.OutboxItem{Key: it.Key, Kind: string(it.Kind), State: "pending", Attempts: it.Attempts,
+				Created: it.Created.UTC().Format(time.RFC3339)}
+			if st == outbox.StateFailed {
+				oi.State = "refused"
+			}
+			if !it.LastAttempt.IsZero() {
+				oi.LastAttempt = it.LastAttempt.UTC().Format(time.RFC3339)
+			}
+			if st == outbox.StatePending && !it.NextAttempt.IsZero() {
+				oi.NextAttempt = it.NextAttempt.UTC().Format(time.RFC3339)
+			}
+			if it.Failing && it.LastError != "" {
+				oi.Error = maskedError(it.LastError)
+			}
+			out = append(out, oi)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b protocol.OutboxItem) int { return strings.Compare(a.Created, b.Created) })
+	return out, nil
+}
+
+// maskedError is an item's last error for an operator's screen: digit
+// runs long enough to be an ID number masked, cut to 300 characters.
+func maskedError(s string) string {
+	s = idLike.ReplaceAllStringFunc(s, idnumber.Mask)
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:299]) + "…"
+	}
+	return s
+}
+
+// idLike matches what could be an ID number in an error text.
+var idLike = regexp.MustCompile(`[0-9]{14,17}[0-9Xx]`)
+
+// Retry implements api.Outbox.
+func (s *submissions) Retry(ctx context.Context, key string) error {
+	if key == "" {
+		return s.q.Kick(ctx)
+	}
+	return s.q.Retry(ctx, key)
+}
+
 // watchHealth keeps the outbox's health check: on every change, and
 // every 30 s as the oldest item ages.
 func (s *submissions) watchHealth() {
@@ -103,7 +158,7 @@ func (s *submissions) setHealth(st outbox.Status) {
 	switch {
 	case st.Parked > 0:
 		h.Set(componentOutbox, CodeOutboxRefused, health.Warning,
-			fmt.Sprintf("the platform refused %d item(s) for good; they are kept: see the agent's log", st.Parked))
+			fmt.Sprintf("the platform refused %d item(s) for good; they are kept: outbox.list shows them and their errors, outbox.retry sends one again", st.Parked))
 	case st.Failing > 0:
 		h.Set(componentOutbox, CodeOutboxFailing, health.Warning,
 			fmt.Sprintf("%d item(s) not delivered: the platform did not take them on the last try; the oldest is %s old", st.Failing, ageText(st.OldestAgeS)))

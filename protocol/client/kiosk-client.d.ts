@@ -554,6 +554,20 @@ export interface OutboxStatus {
   applications: number;
 }
 
+/** An undelivered outbox item as an operator sees it (outbox.list): never its content. */
+export interface OutboxItem {
+  key: string;
+  kind: 'application' | 'evidence' | 'visit';
+  /** refused: the platform refused it for good; it waits for outbox.retry */
+  state: 'pending' | 'refused';
+  attempts: number;
+  created: string;
+  lastAttempt?: string;
+  nextAttempt?: string;
+  /** the last failed attempt's error, ID-like digit runs masked */
+  error?: string;
+}
+
 export interface Methods {
   'agent.hello': { params: HelloParams; result: Hello };
   'devices.list': { params: Empty; result: Device[] };
@@ -582,6 +596,8 @@ export interface Methods {
   'staff.call': { params: { reason?: string }; result: Empty };
   'application.submit': { params: ApplicationSubmitParams; result: ApplicationSubmitResult };
   'outbox.status': { params: Empty; result: OutboxStatus };
+  'outbox.list': { params: Empty; result: { items: OutboxItem[] } };
+  'outbox.retry': { params: { key?: string }; result: Empty };
 }
 
 /** A method name. */

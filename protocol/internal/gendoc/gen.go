@@ -64,6 +64,8 @@ var methodSummary = map[string]string{
 		"`IDEMPOTENCY_CONFLICT`. An application the platform would refuse is `BAD_APPLICATION`, naming the field; `NOT_SAVED` " +
 		"means nothing may have been saved: submit again with the same key. Own pages and native clients only.",
 	protocol.MethodOutboxStatus: "The outbox's backlog now: items not yet at the platform, those failing, the oldest one's age.",
+	protocol.MethodOutboxList:   "The outbox's undelivered items, oldest first: key, kind, pending or refused, attempts, times, the last error (masked); never their content. Own pages and native clients only.",
+	protocol.MethodOutboxRetry:  "Try one item again now by its key (a refused one goes back in line), or, without a key, every pending item now. Own pages and native clients only; audited.",
 }
 
 var eventSummary = map[string]string{
