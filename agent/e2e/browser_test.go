@@ -267,21 +267,25 @@ func TestKioskInjectedEvents(t *testing.T) {
 	offlineJS := `document.body.getAttribute('data-state') === 'reader-offline' && !document.getElementById('status').hidden &&
 		document.getElementById('status-text').textContent === '读卡器未连接，请联系工作人员'`
 	// The page may still be taking the device list of its first
-	// connection, which would overwrite an event that came before it: on a
-	// loaded machine, the event is sent again until the page shows it.
-	for try := 0; ; try++ {
-		k.inject("device.changed", map[string]any{"device": reader})
-		if _, err := chromedp.Run(k.tab, chromedp.Poll[chromedp.Void](offlineJS, chromedp.WithPollingTimeout(time.Second))); err == nil || try == 5 {
-			break
+	// connection, and the agent's own simulated reader reports its state
+	// too: either can overwrite an injected event. On a loaded machine the
+	// event is sent again until the page shows it.
+	showInjected := func(what, method string, params map[string]any, cond string) {
+		t.Helper()
+		for try := 0; try < 15; try++ {
+			k.inject(method, params)
+			if _, err := chromedp.Run(k.tab, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(time.Second))); err == nil {
+				return
+			}
 		}
+		k.waitFor(what, cond)
 	}
-	k.waitFor("the reader-offline notice", offlineJS)
+	showInjected("the reader-offline notice", "device.changed", map[string]any{"device": reader}, offlineJS)
 	k.checkLayout("reader-offline screen")
 	k.screenshot("ui-reader-offline.png")
 	// A reader held by another program is as useless to the kiosk.
 	reader["state"] = "busy"
-	k.inject("device.changed", map[string]any{"device": reader})
-	k.waitFor("the reader-busy notice", `document.body.getAttribute('data-state') === 'reader-offline' &&
+	showInjected("the reader-busy notice", "device.changed", map[string]any{"device": reader}, `document.body.getAttribute('data-state') === 'reader-offline' &&
 		document.getElementById('status-text').textContent === '读卡器暂时不能使用，请联系工作人员'`)
 	k.resize(800, 600)
 	k.checkLayout("reader-busy screen")

@@ -142,7 +142,16 @@ func (f *flowRig) waitLong(what, cond string, d time.Duration) {
 	state, _ := chromedp.Run(f.tab, chromedp.Evaluate[string](
 		`document.body.getAttribute('data-step') + ' | ' + document.body.innerText.replace(/\s+/g, ' ').slice(0, 600)`))
 	f.screenshot("failed-" + strings.ReplaceAll(f.t.Name(), "/", "_") + ".png")
-	f.t.Fatalf("waiting for %s: %v\npage: %s", what, err, state)
+	f.t.Fatalf("waiting for %s: %v\npage: %s\nthe agent's last log lines:\n%s", what, err, state, f.logTail(25))
+}
+
+// logTail is the last n lines of the agent's log (masked, as it logs).
+func (f *flowRig) logTail(n int) string {
+	if f.proc == nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(f.proc.log(), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // atStep is true when the page shows step (and is not waiting for the
