@@ -127,17 +127,20 @@ func LoadOrCreateKey(stateDir string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
 	}
-	data, err := protect(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	data, err := secretfile.Protect(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), keyPurpose)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: protecting the key: %w", err)
 	}
-	if err := createExclusive(stateDir, path, data); errors.Is(err, fs.ErrExist) {
+	if err := secretfile.CreateExclusive(stateDir, path, data); errors.Is(err, fs.ErrExist) {
 		return loadKeyFile(path)
 	} else if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("evidence: %w", err)
 	}
 	return newKey(priv)
 }
+
+// keyPurpose binds the key file's DPAPI protection (Windows) to this use.
+const keyPurpose = "kiosk-agent evidence-key v1"
 
 // loadKeyFile reads and checks a key file.
 func loadKeyFile(path string) (*Key, error) {

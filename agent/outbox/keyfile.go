@@ -21,6 +21,9 @@ const keyHeader = "kiosk-agent outbox key v1\n"
 // keySize is the AES-256 key size.
 const keySize = 32
 
+// keyPurpose binds the key file's DPAPI protection (Windows) to this use.
+const keyPurpose = "kiosk-agent outbox-key v1"
+
 // loadKey reads the key file at path; an error wrapping fs.ErrNotExist if
 // there is none.
 func loadKey(path string) ([]byte, error) {
@@ -64,14 +67,14 @@ func createKey(dir, path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("outbox: making a key: %w", err)
 	}
-	data, err := protect([]byte(keyHeader + base64.StdEncoding.EncodeToString(key) + "\n"))
+	data, err := secretfile.Protect([]byte(keyHeader+base64.StdEncoding.EncodeToString(key)+"\n"), keyPurpose)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: protecting the key: %w", err)
 	}
-	if err := createExclusive(dir, path, data); errors.Is(err, fs.ErrExist) {
+	if err := secretfile.CreateExclusive(dir, path, data); errors.Is(err, fs.ErrExist) {
 		return loadKey(path)
 	} else if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	return key, nil
 }

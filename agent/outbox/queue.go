@@ -18,6 +18,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/kiosk-agent/kiosk-agent/agent/internal/filelock"
+	"github.com/kiosk-agent/kiosk-agent/agent/internal/secretfile"
 )
 
 // DBFile is the name of the outbox database in the state directory.
@@ -273,7 +274,7 @@ func prepareDBFile(dir, path string) error {
 			err = cerr
 		}
 		if err == nil {
-			err = syncDir(dir)
+			err = secretfile.SyncDir(dir)
 		}
 		if err != nil {
 			return fmt.Errorf("outbox: creating %s: %w", path, err)
