@@ -16,7 +16,7 @@ import (
 func TestOpenNoDevice(t *testing.T) {
 	_, err := Open(usb.Match{IDs: []usb.ID{{Vendor: 0x056A, Product: 0x00A8}}}, Options{})
 	if !errors.Is(err, usb.ErrNoDevice) && !errors.Is(err, transport.ErrPermission) {
-		t.Skipf("libusb here: %v", err)
+		t.Skipf("this machine has USB, and libusb answered other than no device or no permission: %v", err)
 	}
 	if _, err := Open(usb.Match{}, Options{}); err == nil {
 		t.Fatal("a match without IDs opened something")
