@@ -621,11 +621,7 @@ func TestSubmitRetryAndDocumentDates(t *testing.T) {
 	r := newRig(t, ModeKiosk)
 	docs := &recordingDocs{}
 	r.e.deps.Documents = docs
-	r.e.Start(KindApply)
-	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
-	r.waitStep(StepConfirmIdentity)
-	r.act(ActNext)
-	r.toCommitment()
+	r.applyToCommitment()
 	r.clock.Advance(50 * time.Second)
 	r.signOnScreen()
 	r.waitStep(StepSignAuthorization)
@@ -749,11 +745,7 @@ func TestCaptureRetriesAfterAPause(t *testing.T) {
 	r := newRig(t, ModeKiosk)
 	bs := &busySigner{Signer: r.sig, busy: 2}
 	r.e.deps.Signer = bs
-	r.e.Start(KindApply)
-	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
-	r.waitStep(StepConfirmIdentity)
-	r.act(ActNext)
-	r.toCommitment()
+	r.applyToCommitment()
 	deadline := time.Now().Add(5 * time.Second)
 	for bs.count() < 1 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
@@ -781,6 +773,21 @@ func TestCaptureRetriesAfterAPause(t *testing.T) {
 
 // toCommitment walks from the household (found, on screen) to
 // sign_commitment with the question answered.
+// applyToCommitment starts an application with the applicant's card and
+// takes it to the commitment, its question answered (the clerk's tick
+// given where the mode asks for it).
+func (r *rig) applyToCommitment() {
+	r.t.Helper()
+	r.e.Start(KindApply)
+	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
+	r.waitStep(StepConfirmIdentity)
+	if r.e.cfg.Mode != ModeKiosk {
+		r.act(ActConfirmID)
+	}
+	r.act(ActNext)
+	r.toCommitment()
+}
+
 func (r *rig) toCommitment() {
 	r.t.Helper()
 	r.wait("the household", func(s State) bool { return s.View.Household != nil && s.View.Household.Status == "found" })
@@ -829,11 +836,7 @@ func TestFullTextMasked(t *testing.T) {
 	r := newRig(t, ModeKiosk)
 	docs := &textDocs{}
 	r.e.deps.Documents = docs
-	r.e.Start(KindApply)
-	r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
-	r.waitStep(StepConfirmIdentity)
-	r.act(ActNext)
-	r.toCommitment()
+	r.applyToCommitment()
 	st := r.wait("the commitment's full text", func(s State) bool { return s.View.Sign != nil && len(s.View.Sign.FullText) > 0 })
 	want := []string{"诚信承诺书", "王*英 370481********" + applicantID[14:], "王*英 370481********" + applicantID[14:],
 		"李*国 370481********2211", "李*明 370481********4413"}
@@ -880,14 +883,7 @@ func TestPrinterFailureTellsTheCounter(t *testing.T) {
 			r.printer.mu.Lock()
 			r.printer.err = errors.New("paper out")
 			r.printer.mu.Unlock()
-			r.e.Start(KindApply)
-			r.reader.cards <- card("王秀英", applicantID, "2036-05-12")
-			r.waitStep(StepConfirmIdentity)
-			if mode == ModeCounter {
-				r.act(ActConfirmID)
-			}
-			r.act(ActNext)
-			r.toCommitment()
+			r.applyToCommitment()
 			r.signOnScreen()
 			r.waitStep(StepSignAuthorization)
 			r.signOnScreen()
