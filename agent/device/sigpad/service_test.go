@@ -169,7 +169,7 @@ func TestPadCaptureEndToEnd(t *testing.T) {
 	_, buttons, _ := r.svc.PadCapture()
 	screen := r.pad.Screen()
 	prompt := RenderPrompt(testFonts(t), 800, 480, false, commitment)
-	if d := differing(screen, prompt.Image, image.Rect(0, 0, 800, prompt.Box.Min.Y)); d > 0 {
+	if d := stusim.Differing(screen, prompt.Image, image.Rect(0, 0, 800, prompt.Box.Min.Y)); d > 0 {
 		t.Errorf("the pad's screen above the box differs from the prompt in %d pixels", d)
 	}
 	if buttons[ButtonConfirm] != prompt.Buttons[ButtonConfirm] {
@@ -180,7 +180,7 @@ func TestPadCaptureEndToEnd(t *testing.T) {
 	}
 	r.sign("王秀兰")
 	// The pad drew ink in the box, and nowhere else.
-	if d := differing(r.pad.Screen(), prompt.Image, prompt.Box); d < 200 {
+	if d := stusim.Differing(r.pad.Screen(), prompt.Image, prompt.Box); d < 200 {
 		t.Errorf("only %d pixels of ink in the box on the pad's screen", d)
 	}
 	if img, ok := r.pad.Screen().(*image.RGBA); ok {
@@ -242,28 +242,6 @@ func TestPadCaptureEndToEnd(t *testing.T) {
 	}
 }
 
-// differing counts the pixels in r where a and b differ.
-func differing(a, b image.Image, r image.Rectangle) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x, y).RGBA()
-			if absDiff(ar, br) > 0x1000 || absDiff(ag, bg) > 0x1000 || absDiff(ab, bb) > 0x1000 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func absDiff(a, b uint32) uint32 {
-	if a > b {
-		return a - b
-	}
-	return b - a
-}
-
 func TestRetryClearsInkOnPadAndInBundle(t *testing.T) {
 	r := newRig(t, stusim.Config{Seed: 3})
 	l := newListen()
@@ -273,9 +251,9 @@ func TestRetryClearsInkOnPadAndInBundle(t *testing.T) {
 	prompt := RenderPrompt(testFonts(t), 800, 480, false, commitment)
 	// The ink is gone from the pad's screen once the retry is handled.
 	deadline := time.Now().Add(3 * time.Second)
-	for differing(r.pad.Screen(), prompt.Image, prompt.Box) != 0 {
+	for stusim.Differing(r.pad.Screen(), prompt.Image, prompt.Box) != 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("ink still on the pad after 重新签名: %d pixels", differing(r.pad.Screen(), prompt.Image, prompt.Box))
+			t.Fatalf("ink still on the pad after 重新签名: %d pixels", stusim.Differing(r.pad.Screen(), prompt.Image, prompt.Box))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -85,3 +85,21 @@ func (p *Pad) strokeLocked(x0, y0, x1, y1, w float64, col color.RGBA, clip image
 		}
 	}
 }
+
+// Differing counts the pixels of r in which a and b differ by more than
+// the pad's RGB565 rounding: how a test tells that the pad's screen (its
+// Screen) shows a picture that was sent to it.
+func Differing(a, b image.Image, r image.Rectangle) int {
+	diff := func(x, y uint32) uint32 { return max(x, y) - min(x, y) }
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			ar, ag, ab, _ := a.At(x, y).RGBA()
+			br, bg, bb, _ := b.At(x, y).RGBA()
+			if diff(ar, br) > 0x1000 || diff(ag, bg) > 0x1000 || diff(ab, bb) > 0x1000 {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/kiosk-agent/kiosk-agent/agent/device/sigpad"
 	"github.com/kiosk-agent/kiosk-agent/agent/evidence"
 	padDriver "github.com/kiosk-agent/kiosk-agent/drivers/sigpad"
+	"github.com/kiosk-agent/kiosk-agent/drivers/sim/stusim"
 	"github.com/kiosk-agent/kiosk-agent/drivers/textimage"
 	"github.com/kiosk-agent/kiosk-agent/drivers/transport/hid/hidraw"
 	"github.com/kiosk-agent/kiosk-agent/test/usbvm"
@@ -51,24 +52,6 @@ func hidrawNode(within time.Duration) (string, error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
-// differing counts the pixels of r that differ between a and b beyond the
-// pad's RGB565 rounding.
-func differing(a, b image.Image, r image.Rectangle) int {
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x, y).RGBA()
-			if diff(ar, br) > 0x1000 || diff(ag, bg) > 0x1000 || diff(ab, bb) > 0x1000 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func diff(a, b uint32) uint32 { return max(a, b) - min(a, b) }
 
 // padScreen asks the gadget for the pad's LCD.
 func padScreen() (image.Image, error) {
@@ -159,7 +142,7 @@ func captureOn(port string, fonts textimage.Chain, key *evidence.Key) (string, e
 	if err != nil {
 		return "", err
 	}
-	if d := differing(screen, prompt.Image, prompt.Image.Bounds()); d > 0 {
+	if d := stusim.Differing(screen, prompt.Image, prompt.Image.Bounds()); d > 0 {
 		return "", fmt.Errorf("the pad's screen differs from the prompt in %d pixels", d)
 	}
 	if _, err := usbvm.Call("pad", "sign %s", commitment.Signer); err != nil {
@@ -293,7 +276,7 @@ func driverCapture() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if d := differing(screen, img, box); d > 0 {
+	if d := stusim.Differing(screen, img, box); d > 0 {
 		return "", fmt.Errorf("the image on the pad differs in %d pixels", d)
 	}
 	if err := pad.Start(ctx, padDriver.Options{Area: box}); err != nil {
