@@ -57,11 +57,11 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	}
 	add(escpos.Block{Type: "divider"})
 	add(escpos.Block{Type: "text", Text: "接下来：3 个工作日内开始调查，工作人员会上门了解情况；会在村（居）里公示 7 天。"})
-	if miss := e.missingMaterials(s); len(miss) > 0 {
+	if miss := e.missing(s, true); len(miss) > 0 {
 		add(escpos.Block{Type: "divider"})
 		add(escpos.Block{Type: "text", Text: "一次性告知：还需要补的材料", Bold: true})
 		for _, m := range miss {
-			add(escpos.Block{Type: "text", Text: m})
+			add(escpos.Block{Type: "text", Text: m.Name + "：" + strings.Join(m.Materials, "、")})
 		}
 		where := "窗口"
 		if e.cfg.Window != "" {
@@ -75,11 +75,9 @@ func (e *Engine) receiptFor(s *session) receiptDoc {
 	}
 	// The time limit of each item, in the rules' words (限时办理).
 	var limits []string
-	for _, code := range s.items(e.deps.Items) {
-		for _, r := range s.hints {
-			if r.Item == code && r.Notice.TimeLimit != "" {
-				limits = append(limits, e.itemInfo(code).Name+"："+r.Notice.TimeLimit)
-			}
+	for _, c := range e.chosenNotices(s) {
+		if c.notice.TimeLimit != "" {
+			limits = append(limits, c.name+"："+c.notice.TimeLimit)
 		}
 	}
 	if len(limits) > 0 {

@@ -657,57 +657,48 @@ func (e *Engine) receiptView(s *session) *ReceiptView {
 		v.CaseNumber, v.Queued = GroupDigits(s.submitted.CaseNumber), s.submitted.Queued
 	}
 	v.CanReprint = s.printing != "printing" && (e.cfg.Mode != ModeKiosk || s.reprints < 1)
-	v.Missing = e.missing(s)
+	v.Missing = e.missing(s, false)
 	return v
 }
 
-// missing lists, per chosen item, the materials the platform does not
-// hold (the 一次性告知).
-// missingMaterials is the receipt's 一次性告知 list: "低保：残疾人证原件（note）、…"
-// a line per item, with the rules' note on each material where there is
-// one (its form, copies, where to get it).
-func (e *Engine) missingMaterials(s *session) []string {
-	var out []string
+// chosenNotice is a chosen item with the pre-check's notice for it.
+type chosenNotice struct {
+	code, name string
+	notice     platform.Notice
+}
+
+// chosenNotices are the chosen items that the pre-check gave a notice
+// for, in the order chosen.
+func (e *Engine) chosenNotices(s *session) []chosenNotice {
+	var out []chosenNotice
 	for _, code := range s.items(e.deps.Items) {
 		for _, r := range s.hints {
-			if r.Item != code {
-				continue
-			}
-			var m []string
-			for _, mat := range r.Notice.Materials {
-				if mat.Have {
-					continue
-				}
-				if note := strings.TrimRight(mat.Note, "。．. "); note != "" {
-					m = append(m, mat.Name+"（"+note+"）")
-				} else {
-					m = append(m, mat.Name)
-				}
-			}
-			if len(m) > 0 {
-				out = append(out, e.itemInfo(code).Name+"："+strings.Join(m, "、"))
+			if r.Item == code {
+				out = append(out, chosenNotice{code: code, name: e.itemInfo(code).Name, notice: r.Notice})
 			}
 		}
 	}
 	return out
 }
 
-func (e *Engine) missing(s *session) []MissingView {
+// missing lists, per chosen item, the materials the platform does not
+// hold (the 一次性告知); withNotes adds the rules' note to each (its form,
+// copies, where to get it), as the receipt prints them.
+func (e *Engine) missing(s *session, withNotes bool) []MissingView {
 	var out []MissingView
-	for _, code := range s.items(e.deps.Items) {
-		for _, r := range s.hints {
-			if r.Item != code {
-				continue
+	for _, c := range e.chosenNotices(s) {
+		var m []string
+		for _, mat := range c.notice.Materials {
+			switch note := strings.TrimRight(mat.Note, "。．. "); {
+			case mat.Have:
+			case withNotes && note != "":
+				m = append(m, mat.Name+"（"+note+"）")
+			default:
+				m = append(m, mat.Name)
 			}
-			var m []string
-			for _, mat := range r.Notice.Materials {
-				if !mat.Have {
-					m = append(m, mat.Name)
-				}
-			}
-			if len(m) > 0 {
-				out = append(out, MissingView{Item: code, Name: e.itemInfo(code).Name, Materials: m})
-			}
+		}
+		if len(m) > 0 {
+			out = append(out, MissingView{Item: c.code, Name: c.name, Materials: m})
 		}
 	}
 	return out
