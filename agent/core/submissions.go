@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,7 +115,7 @@ func (s *submissions) List(ctx context.Context) ([]protocol.OutboxItem, error) {
 				oi.NextAttempt = it.NextAttempt.UTC().Format(time.RFC3339)
 			}
 			if it.Failing && it.LastError != "" {
-				oi.Error = maskedError(it.LastError)
+				oi.Error = platform.Redact(it.LastError)
 			}
 			out = append(out, oi)
 		}
@@ -124,19 +123,6 @@ func (s *submissions) List(ctx context.Context) ([]protocol.OutboxItem, error) {
 	slices.SortStableFunc(out, func(a, b protocol.OutboxItem) int { return strings.Compare(a.Created, b.Created) })
 	return out, nil
 }
-
-// maskedError is an item's last error for an operator's screen: digit
-// runs long enough to be an ID number masked, cut to 300 characters.
-func maskedError(s string) string {
-	s = idLike.ReplaceAllStringFunc(s, idnumber.Mask)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:299]) + "…"
-	}
-	return s
-}
-
-// idLike matches what could be an ID number in an error text.
-var idLike = regexp.MustCompile(`[0-9]{14,17}[0-9Xx]`)
 
 // Retry implements api.Outbox.
 func (s *submissions) Retry(ctx context.Context, key string) error {

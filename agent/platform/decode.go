@@ -31,7 +31,7 @@ func decodeAnswer(c *contract.Contract, op, method, path string, status int, con
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil || mt != wire.MediaJSON {
-		return bad("content type %q, want %s", redact(contentType), wire.MediaJSON)
+		return bad("content type %q, want %s", Redact(contentType), wire.MediaJSON)
 	}
 	if err := c.CheckResponse(method, path, status, contentType, body); err != nil {
 		return bad("%w", err)
@@ -84,7 +84,7 @@ func decodeProblem(c *contract.Contract, op string, status int, contentType stri
 	if c.CheckJSON("Problem", body) != nil || decodeStrict(body, &p) != nil {
 		return e
 	}
-	e.Kind, e.Code, e.Detail = KindOf(p.Code), p.Code, redact(p.Detail)
+	e.Kind, e.Code, e.Detail = KindOf(p.Code), p.Code, Redact(p.Detail)
 	return e
 }
 
@@ -94,7 +94,7 @@ func checkHousehold(h *wire.Household) error {
 	seen := map[string]bool{}
 	for _, m := range h.Members {
 		if seen[m.ID] {
-			return fmt.Errorf("member ID %q twice", redact(m.ID))
+			return fmt.Errorf("member ID %q twice", Redact(m.ID))
 		}
 		seen[m.ID] = true
 	}

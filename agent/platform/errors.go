@@ -52,7 +52,7 @@ type Error struct {
 // NewError returns the *Error a platform answers with a problem code: its
 // Kind follows from the code exactly as a client would read it.
 func NewError(op, code, detail string) *Error {
-	return &Error{Op: op, Kind: KindOf(code), Code: code, Detail: redact(detail)}
+	return &Error{Op: op, Kind: KindOf(code), Code: code, Detail: Redact(detail)}
 }
 
 func (e *Error) Error() string {
@@ -153,16 +153,17 @@ func ProblemFor(err error) wire.Problem {
 		code, detail = e.Code, e.Detail
 	}
 	status := StatusOf(code)
-	return wire.Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: redact(detail)}
+	return wire.Problem{Title: http.StatusText(status), Status: status, Code: code, Detail: Redact(detail)}
 }
 
 // maxDetail bounds the detail an *Error keeps, in runes.
 const maxDetail = 300
 
-// redact makes a platform's detail safe for a log: control characters
-// become spaces, runs of 15 or more digits (or X) keep only their last 4,
-// and it is cut to maxDetail runes.
-func redact(s string) string {
+// Redact makes a platform's detail, or any error text that may quote it,
+// safe for a log or an operator's screen: control characters become
+// spaces, runs of 15 or more digits (or X) keep only their last 4, and it
+// is cut to maxDetail runes.
+func Redact(s string) string {
 	var b strings.Builder
 	rs := []rune(s)
 	n := 0

@@ -118,8 +118,8 @@ func TestRedact(t *testing.T) {
 		"application TZSJ20261130000001 ok":  "application TZSJ20261130000001 ok",
 		"digits 123456789012345678901234567": "digits ***********************4567",
 	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
