@@ -191,7 +191,6 @@ const model = {
   notesMsg: '', // why the last save did not go through
   notesKey: '',
   fullText: false, // 查看全文 open
-  mode: '', // the flow's mode, from the last state
   outbox: null, // the outbox's backlog (outbox.status, outbox.changed)
 };
 
@@ -590,7 +589,6 @@ function renderIdle(st, r) {
   if (st.mode === 'field' && v.locked && !v.wiped) r.voice = ['unlock.card'];
   // Sentences as unbreakable phrases: a line never ends inside one.
   fill('idle-lead', lead.replace(/。/g, '。\n').split('\n').filter(Boolean).map((p) => h('span', {cls: 'phrase', text: p})));
-  model.mode = st.mode;
   renderBacklog();
   renderIdleCall();
 }
@@ -601,11 +599,12 @@ function renderIdle(st, r) {
 // theirs to act on, and the health page tells the staff.
 function renderBacklog() {
   const o = model.outbox;
-  const on = !APPLICANT && !!o && o.pending > 0 && (model.mode === 'counter' || model.mode === 'field');
+  const mode = model.state ? model.state.mode : '';
+  const on = !APPLICANT && !!o && o.pending > 0 && (mode === 'counter' || mode === 'field');
   show('idle-backlog', on);
   if (!on) return;
   let text = o.applications > 0 ? `还有 ${o.applications} 份申请待上传` : `还有 ${o.pending} 份材料待上传`;
-  text += model.mode === 'field' ? '，有网络时会自动送出。' : '，会自动重试送出。';
+  text += mode === 'field' ? '，有网络时会自动送出。' : '，会自动重试送出。';
   if (o.oldestAgeS >= 3600) {
     const hours = Math.floor(o.oldestAgeS / 3600);
     text += hours >= 24 ? `最早的已等 ${Math.floor(hours / 24)} 天。` : `最早的已等 ${hours} 小时。`;
